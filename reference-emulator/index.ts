@@ -1,0 +1,26 @@
+/**
+ * The public API of the reference emulator. Everything outside reference-emulator/ imports
+ * from here and nowhere deeper, so internal modules can move without breaking suites or
+ * the harness.
+ */
+
+export * from './isa/schema.ts';
+export { FORMS, INVALID_FORM, INVALID_FORM_INDEX, formById, formIndex } from './isa/table.ts';
+export type { InstrId } from './isa/table.ts';
+export { PREFIXES, PREFIX_BY_BYTE } from './isa/prefixes.ts';
+export { decode, decodeBytes } from './decoder/decode.ts';
+export type { ByteFetcher, DecodeContext } from './decoder/decode.ts';
+export { Insn, UNMODELLED_SIMD, UNMODELLED_X87 } from './decoder/insn.ts';
+export type { Handler } from './decoder/insn.ts';
+export * from './machine/cpu-state.ts';
+export * from './machine/cpu-model.ts';
+export * from './machine/physical-memory.ts';
+export * from './machine/port-bus.ts';
+export * from './machine/devices.ts';
+export * from './machine/machine.ts';
+export { CpuFault, VECTOR_MNEMONICS } from './interp/fault.ts';
+export * as faults from './interp/fault.ts';
+export { getFlags, setFlags, materializeFlags, testCondition } from './interp/flags.ts';
+export { createInterpreter, flushCodeCache, invalidatePage, run, setBreakpoints } from './interp/interpreter.ts';
+export type { Interpreter, InterpreterOptions, RunOptions } from './interp/interpreter.ts';
+export { HANDLERS } from './interp/handlers/index.ts';

@@ -1,0 +1,200 @@
+/**
+ * EFLAGS status flags with lazy evaluation (SDM Vol. 1, 3.4.3.1 "Status Flags", and Appendix A
+ * "EFLAGS Cross-Reference"). An arithmetic instruction records its operands and result; a flag
+ * is computed only when something reads it. Most results are never read (the next instruction
+ * overwrites them), so this saves the work of computing six flags on every ALU operation.
+ *
+ * `cpu.lazyMask` says which of the six status flags come from the lazy record; the others, and
+ * every control flag, live in `cpu.flags`. Values are kept masked to the operand width
+ * (8 and 16 bits as non-negative numbers, 32 bits as int32).
+ */
+
+import type { CpuState } from '../machine/cpu-state.ts';
+import { FLAG_AF, FLAG_CF, FLAG_OF, FLAG_PF, FLAG_SF, FLAG_ZF, FLAGS_STATUS } from '../isa/schema.ts';
+
+/** Lazy operation kinds. */
+export const LAZY_ADD = 1;
+export const LAZY_ADC = 2;
+export const LAZY_SUB = 3;
+export const LAZY_SBB = 4;
+/** AND/OR/XOR/TEST: CF=OF=0, AF left as 0 (undefined by the SDM; what the P6 and later do). */
+export const LAZY_LOGIC = 5;
+
+/** Parity of the low byte: PF is set on an even number of one bits (SDM Vol. 1, 3.4.3.1). */
+const PARITY_EVEN = new Uint8Array(256);
+for (let v = 0; v < 256; v++) {
+  let bits = 0;
+  for (let b = v; b; b >>= 1) bits += b & 1;
+  PARITY_EVEN[v] = bits % 2 === 0 ? 1 : 0;
+}
+
+export function widthMask(bits: number): number {
+  return bits === 32 ? -1 : (1 << bits) - 1;
+}
+
+/** Records an ADD/ADC/SUB/SBB/logic result: all six status flags become lazy. */
+export function setLazy(cpu: CpuState, op: number, bits: number, dst: number, src: number, res: number): void {
+  cpu.lazyOp = op;
+  cpu.lazyBits = bits;
+  cpu.lazyDst = dst;
+  cpu.lazySrc = src;
+  cpu.lazyRes = res;
+  cpu.lazyMask = FLAGS_STATUS;
+}
+
+/** ADC/SBB: like setLazy, with the carry that went in. */
+export function setLazyCarry(cpu: CpuState, op: number, bits: number, dst: number, src: number, res: number, carryIn: number): void {
+  cpu.lazyCarryIn = carryIn;
+  setLazy(cpu, op, bits, dst, src, res);
+}
+
+/**
+ * INC and DEC write OF SF ZF AF PF but keep CF (SDM Vol. 2A, INC/DEC): CF is made concrete
+ * first, then the other five become lazy as an ADD or SUB of 1.
+ */
+export function setLazyKeepCarry(cpu: CpuState, op: number, bits: number, dst: number, res: number): void {
+  const cf = getCF(cpu);
+  cpu.flags = (cpu.flags & ~FLAG_CF) | cf;
+  cpu.lazyOp = op;
+  cpu.lazyBits = bits;
+  cpu.lazyDst = dst;
+  cpu.lazySrc = 1;
+  cpu.lazyRes = res;
+  cpu.lazyMask = FLAGS_STATUS & ~FLAG_CF;
+}
+
+/**
+ * Sets the given status flags to concrete values, leaving the other lazy ones lazy. Shifts,
+ * multiplies and BCD adjusts compute their flags eagerly and use this.
+ */
+export function setStatusFlags(cpu: CpuState, mask: number, values: number): void {
+  if (cpu.lazyMask & ~mask) {
+    // The flags that stay lazy must be made concrete before the record is overwritten later.
+    materializeFlags(cpu);
+  }
+  cpu.lazyMask = 0;
+  cpu.flags = (cpu.flags & ~mask) | (values & mask);
+}
+
+/** Result flags SF ZF PF of a value of the given width, as bits. */
+export function szpFlags(bits: number, res: number): number {
+  const m = res & widthMask(bits);
+  return (m === 0 ? FLAG_ZF : 0) | ((m >>> (bits - 1)) & 1 ? FLAG_SF : 0) | (PARITY_EVEN[m & 0xff] ? FLAG_PF : 0);
+}
+
+export function getCF(cpu: CpuState): number {
+  if ((cpu.lazyMask & FLAG_CF) === 0) return cpu.flags & FLAG_CF;
+  const dst = cpu.lazyDst >>> 0;
+  const res = cpu.lazyRes >>> 0;
+  switch (cpu.lazyOp) {
+    case LAZY_ADD: return res < dst ? 1 : 0;
+    case LAZY_ADC: return cpu.lazyCarryIn ? (res <= dst ? 1 : 0) : res < dst ? 1 : 0;
+    case LAZY_SUB: return dst < cpu.lazySrc >>> 0 ? 1 : 0;
+    case LAZY_SBB: return cpu.lazyCarryIn ? (dst <= cpu.lazySrc >>> 0 ? 1 : 0) : dst < cpu.lazySrc >>> 0 ? 1 : 0;
+    default: return 0;
+  }
+}
+
+export function getZF(cpu: CpuState): number {
+  if ((cpu.lazyMask & FLAG_ZF) === 0) return (cpu.flags >> 6) & 1;
+  return (cpu.lazyRes & widthMask(cpu.lazyBits)) === 0 ? 1 : 0;
+}
+
+export function getSF(cpu: CpuState): number {
+  if ((cpu.lazyMask & FLAG_SF) === 0) return (cpu.flags >> 7) & 1;
+  return (cpu.lazyRes >>> (cpu.lazyBits - 1)) & 1;
+}
+
+export function getPF(cpu: CpuState): number {
+  if ((cpu.lazyMask & FLAG_PF) === 0) return (cpu.flags >> 2) & 1;
+  return PARITY_EVEN[cpu.lazyRes & 0xff] as number;
+}
+
+export function getAF(cpu: CpuState): number {
+  if ((cpu.lazyMask & FLAG_AF) === 0) return (cpu.flags >> 4) & 1;
+  if (cpu.lazyOp === LAZY_LOGIC) return 0;
+  return ((cpu.lazyDst ^ cpu.lazySrc ^ cpu.lazyRes) >> 4) & 1;
+}
+
+export function getOF(cpu: CpuState): number {
+  if ((cpu.lazyMask & FLAG_OF) === 0) return (cpu.flags >> 11) & 1;
+  const dst = cpu.lazyDst;
+  const src = cpu.lazySrc;
+  const res = cpu.lazyRes;
+  const shift = cpu.lazyBits - 1;
+  switch (cpu.lazyOp) {
+    case LAZY_ADD:
+    case LAZY_ADC: return (((dst ^ res) & (src ^ res)) >>> shift) & 1;
+    case LAZY_SUB:
+    case LAZY_SBB: return (((dst ^ src) & (dst ^ res)) >>> shift) & 1;
+    default: return 0;
+  }
+}
+
+/** EFLAGS as the architecture sees it. */
+export function getFlags(cpu: CpuState): number {
+  const lazy = cpu.lazyMask;
+  if (lazy === 0) return cpu.flags;
+  let f = cpu.flags & ~lazy;
+  if (lazy & FLAG_CF) f |= getCF(cpu);
+  if (lazy & FLAG_PF) f |= getPF(cpu) << 2;
+  if (lazy & FLAG_AF) f |= getAF(cpu) << 4;
+  if (lazy & FLAG_ZF) f |= getZF(cpu) << 6;
+  if (lazy & FLAG_SF) f |= getSF(cpu) << 7;
+  if (lazy & FLAG_OF) f |= getOF(cpu) << 11;
+  return f;
+}
+
+/** Makes every flag concrete in `cpu.flags`. */
+export function materializeFlags(cpu: CpuState): void {
+  cpu.flags = getFlags(cpu);
+  cpu.lazyMask = 0;
+}
+
+/** Replaces EFLAGS outright (POPF, IRET, SAHF and loaders apply their own write masks first). */
+export function setFlags(cpu: CpuState, value: number): void {
+  cpu.flags = (value | 0x2) & ~0x8 & ~0x20 & ~0x8000;
+  cpu.lazyMask = 0;
+}
+
+/**
+ * Condition codes in opcode order (SDM Vol. 2A, Table B-1 "Condition codes"): the low nibble
+ * of Jcc/SETcc/CMOVcc. When the last flag writer was a SUB/CMP, the unsigned and signed
+ * comparisons are read straight from its operands.
+ */
+export function testCondition(cpu: CpuState, cc: number): boolean {
+  if (cpu.lazyOp === LAZY_SUB && cpu.lazyMask === FLAGS_STATUS) {
+    const shift = 32 - cpu.lazyBits;
+    switch (cc) {
+      case 2: return cpu.lazyDst >>> 0 < cpu.lazySrc >>> 0;
+      case 3: return cpu.lazyDst >>> 0 >= cpu.lazySrc >>> 0;
+      case 4: return cpu.lazyDst === cpu.lazySrc;
+      case 5: return cpu.lazyDst !== cpu.lazySrc;
+      case 6: return cpu.lazyDst >>> 0 <= cpu.lazySrc >>> 0;
+      case 7: return cpu.lazyDst >>> 0 > cpu.lazySrc >>> 0;
+      case 12: return cpu.lazyDst << shift < cpu.lazySrc << shift;
+      case 13: return cpu.lazyDst << shift >= cpu.lazySrc << shift;
+      case 14: return cpu.lazyDst << shift <= cpu.lazySrc << shift;
+      case 15: return cpu.lazyDst << shift > cpu.lazySrc << shift;
+      default: break;
+    }
+  }
+  switch (cc) {
+    case 0: return getOF(cpu) === 1;
+    case 1: return getOF(cpu) === 0;
+    case 2: return getCF(cpu) === 1;
+    case 3: return getCF(cpu) === 0;
+    case 4: return getZF(cpu) === 1;
+    case 5: return getZF(cpu) === 0;
+    case 6: return (getCF(cpu) | getZF(cpu)) === 1;
+    case 7: return (getCF(cpu) | getZF(cpu)) === 0;
+    case 8: return getSF(cpu) === 1;
+    case 9: return getSF(cpu) === 0;
+    case 10: return getPF(cpu) === 1;
+    case 11: return getPF(cpu) === 0;
+    case 12: return getSF(cpu) !== getOF(cpu);
+    case 13: return getSF(cpu) === getOF(cpu);
+    case 14: return getZF(cpu) === 1 || getSF(cpu) !== getOF(cpu);
+    default: return getZF(cpu) === 0 && getSF(cpu) === getOF(cpu);
+  }
+}

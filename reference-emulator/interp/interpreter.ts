@@ -1,0 +1,225 @@
+/**
+ * The reference interpreter: executes decoded instructions one at a time, in order, retiring
+ * each before the next starts (the SDM's sequential model, Vol. 3A, 6.6 on restartability).
+ *
+ * Speed comes from pre-decoding, not from shortcuts in semantics: straight-line runs of
+ * instructions (blocks) are decoded once, bound to their handlers and cached by linear address.
+ * A block ends at any instruction whose flow class is not `next`, at a page boundary, or at a
+ * breakpoint. Writing into a page that holds decoded code drops that page's blocks and ends the
+ * current block after the writing instruction, so self-modifying code sees its new bytes
+ * (SDM Vol. 3A, 11.6).
+ *
+ * Time is the retired-instruction count; nothing here reads a clock.
+ */
+
+import type { Handler, Insn } from '../decoder/insn.ts';
+import { decode } from '../decoder/decode.ts';
+import { FORMS } from '../isa/table.ts';
+import type { InstrId } from '../isa/table.ts';
+import type { FormRecord } from '../isa/schema.ts';
+import type { Machine, StopReason } from '../machine/machine.ts';
+import { STOP_EXIT_PORT, STOP_HALT, STOP_NONE } from '../machine/machine.ts';
+import { SEG_CS, SEGATTR_DB } from '../machine/cpu-state.ts';
+import { PAGE_SHIFT, readPhys8 } from '../machine/physical-memory.ts';
+import { CpuFault, VEC_GP } from './fault.ts';
+import { deliverFault, UnhandledProtectedModeInterrupt } from './interrupt.ts';
+import { HANDLERS } from './handlers/index.ts';
+
+/** Longest block, in instructions: bounds decode work wasted when a block is invalidated. */
+const MAX_BLOCK_INSNS = 64;
+
+interface Block {
+  readonly linear: number;
+  readonly eip: number;
+  readonly code32: boolean;
+  readonly insns: Insn[];
+  readonly pages: number[];
+}
+
+export interface Interpreter {
+  readonly machine: Machine;
+  /** Handler per form index; mutants replace entries through `createInterpreter`'s overrides. */
+  readonly handlers: Handler[];
+  readonly blocks: Map<number, Block>;
+  readonly pageBlocks: Map<number, Block[]>;
+  breakpoints: ReadonlySet<number>;
+}
+
+export interface InterpreterOptions {
+  /** Replace handlers by form id: the way seeded bugs (mutants) enter, without touching the hot loop. */
+  handlerOverrides?: Partial<Record<InstrId, Handler>>;
+}
+
+export function createInterpreter(machine: Machine, options: InterpreterOptions = {}): Interpreter {
+  const overrides = options.handlerOverrides ?? {};
+  const handlers = (FORMS as readonly FormRecord[]).map((form) => {
+    const id = form.id as InstrId;
+    return overrides[id] ?? HANDLERS[id];
+  });
+  const interp: Interpreter = { machine, handlers, blocks: new Map(), pageBlocks: new Map(), breakpoints: new Set() };
+  machine.mem.onCodeWrite = (page) => invalidatePage(interp, page);
+  return interp;
+}
+
+export function invalidatePage(interp: Interpreter, page: number): void {
+  const blocks = interp.pageBlocks.get(page);
+  interp.machine.mem.codePages[page] = 0;
+  if (!blocks) return;
+  interp.pageBlocks.delete(page);
+  for (const block of blocks) {
+    if (interp.blocks.get(block.linear) === block) interp.blocks.delete(block.linear);
+  }
+  // The running block may be one of them: leave it after the current instruction.
+  if (interp.machine.stop === STOP_NONE) interp.machine.stop = 3;
+}
+
+/** Drops every cached block (CR0/CR3 changes, breakpoint changes, state loads). */
+export function flushCodeCache(interp: Interpreter): void {
+  for (const page of interp.pageBlocks.keys()) interp.machine.mem.codePages[page] = 0;
+  interp.blocks.clear();
+  interp.pageBlocks.clear();
+}
+
+export function setBreakpoints(interp: Interpreter, linearAddresses: Iterable<number>): void {
+  interp.breakpoints = new Set([...linearAddresses].map((a) => a | 0));
+  flushCodeCache(interp);
+}
+
+function buildBlock(interp: Interpreter, linear: number): Block {
+  const m = interp.machine;
+  const cpu = m.cpu;
+  const code32 = (cpu.segAttr[SEG_CS]! & SEGATTR_DB) !== 0;
+  const csBase = cpu.segBase[SEG_CS]!;
+  const low = cpu.segLow[SEG_CS]!;
+  const high = cpu.segHigh[SEG_CS]!;
+  const codeMask = code32 ? -1 : 0xffff;
+  const ctx = { code32, model: m.model };
+  const insns: Insn[] = [];
+  const pages = new Set<number>();
+  let eip = cpu.eip;
+  const startPage = linear >>> PAGE_SHIFT;
+  for (;;) {
+    const at = eip;
+    let insn: Insn;
+    try {
+      insn = decode((offset) => {
+        const o = ((at + offset) & codeMask) >>> 0;
+        if (o < low || o > high) throw new CpuFault(VEC_GP, 0);
+        const address = (csBase + o) | 0;
+        pages.add((address >>> 0) >>> PAGE_SHIFT);
+        return readPhys8(m.mem, address);
+      }, at, ctx);
+    } catch (e) {
+      // A fetch fault on a later instruction belongs to that instruction: end the block before it.
+      if (insns.length > 0 && e instanceof CpuFault) break;
+      throw e;
+    }
+    insn.exec = interp.handlers[insn.form]!;
+    insns.push(insn);
+    const form = FORMS[insn.form] as FormRecord;
+    eip = insn.next;
+    const nextLinear = (csBase + eip) | 0;
+    if (form.flow !== 'next' || insns.length >= MAX_BLOCK_INSNS) break;
+    if ((nextLinear >>> 0) >>> PAGE_SHIFT !== startPage) break;
+    if (interp.breakpoints.has(nextLinear)) break;
+  }
+  const block: Block = { linear, eip: cpu.eip, code32, insns, pages: [...pages] };
+  interp.blocks.set(linear, block);
+  for (const page of block.pages) {
+    if (page < m.mem.codePages.length) m.mem.codePages[page] = 1;
+    const list = interp.pageBlocks.get(page);
+    if (list) list.push(block);
+    else interp.pageBlocks.set(page, [block]);
+  }
+  return block;
+}
+
+function lookupBlock(interp: Interpreter): Block {
+  const cpu = interp.machine.cpu;
+  const linear = (cpu.segBase[SEG_CS]! + cpu.eip) | 0;
+  const block = interp.blocks.get(linear);
+  if (block !== undefined && block.eip === cpu.eip && block.code32 === ((cpu.segAttr[SEG_CS]! & SEGATTR_DB) !== 0)) return block;
+  return buildBlock(interp, linear);
+}
+
+export interface RunOptions {
+  maxInstructions: number;
+  /** Stop at a fault instead of delivering it (adapters' "run until an exception"). */
+  stopOnException?: boolean;
+}
+
+/**
+ * Runs until HLT, a debug-exit port write, a breakpoint, a stop-worthy exception, a shutdown or
+ * `maxInstructions` retired instructions.
+ */
+export function run(interp: Interpreter, options: RunOptions): StopReason {
+  const m = interp.machine;
+  const cpu = m.cpu;
+  let budget = options.maxInstructions;
+  m.stop = STOP_NONE;
+  let first = true;
+  while (budget > 0) {
+    if (!first && interp.breakpoints.size > 0 && interp.breakpoints.has((cpu.segBase[SEG_CS]! + cpu.eip) | 0)) {
+      return { kind: 'breakpoint', eip: cpu.eip };
+    }
+    first = false;
+    let block: Block;
+    let k = 0;
+    try {
+      block = lookupBlock(interp);
+    } catch (e) {
+      const stop = handleException(interp, e, cpu.eip, options);
+      if (stop) return stop;
+      continue;
+    }
+    const insns = block.insns;
+    const n = insns.length < budget ? insns.length : budget;
+    try {
+      while (k < n) {
+        const insn = insns[k]!;
+        cpu.eip = insn.next;
+        insn.exec(m, insn);
+        k++;
+        if (m.stop !== STOP_NONE) break;
+      }
+    } catch (e) {
+      cpu.icount += k;
+      budget -= k;
+      const stop = handleException(interp, e, insns[k]!.eip, options);
+      if (stop) return stop;
+      continue;
+    }
+    cpu.icount += k;
+    budget -= k;
+    if (m.stop !== STOP_NONE) {
+      const request = m.stop;
+      m.stop = STOP_NONE;
+      if (request === STOP_HALT) return { kind: 'halt' };
+      if (request === STOP_EXIT_PORT) return { kind: 'exit-port', status: m.exitStatus };
+    }
+  }
+  return { kind: 'limit' };
+}
+
+function handleException(interp: Interpreter, e: unknown, faultEip: number, options: RunOptions): StopReason | undefined {
+  const m = interp.machine;
+  if (e instanceof UnhandledProtectedModeInterrupt) {
+    if (!e.software) m.cpu.eip = faultEip;
+    return e.errorCode === undefined ? { kind: 'exception', vector: e.vector } : { kind: 'exception', vector: e.vector, errorCode: e.errorCode };
+  }
+  if (!(e instanceof CpuFault)) throw e;
+  m.cpu.eip = faultEip;
+  if (options.stopOnException) {
+    return e.errorCode === undefined ? { kind: 'exception', vector: e.vector } : { kind: 'exception', vector: e.vector, errorCode: e.errorCode };
+  }
+  try {
+    const shutdown = deliverFault(m, e, faultEip);
+    if (shutdown) return { kind: 'shutdown', detail: shutdown };
+  } catch (pm) {
+    if (pm instanceof UnhandledProtectedModeInterrupt) {
+      return pm.errorCode === undefined ? { kind: 'exception', vector: pm.vector } : { kind: 'exception', vector: pm.vector, errorCode: pm.errorCode };
+    }
+    throw pm;
+  }
+  return undefined;
+}

@@ -1,0 +1,46 @@
+/**
+ * Segment-register loads (SDM Vol. 3A, 3.4.3 and 5.4-5.5; real mode: 20.1.1).
+ * - Real and virtual-8086 mode: base = selector << 4; limit and attributes stay as cached.
+ * - Protected mode: the descriptor is read from the GDT or LDT and checked for the limit of the
+ *   table (#GP(sel)) and presence (#NP(sel), #SS(sel) for SS). A null selector is legal for the
+ *   data segments and #GP(0) for SS and CS.
+ * Not yet modelled here: the type/privilege checks of MOV/POP Sreg and far transfers (RPL/DPL/CPL
+ * comparisons, conforming code, call gates, task switches). They belong to the protected-mode
+ * issue; this is the seam.
+ */
+
+import type { Machine } from '../machine/machine.ts';
+import { CR0_PE, loadRealSegment, SEG_CS, SEG_SS, setSegmentCache, SEGATTR_G, SEGATTR_PRESENT } from '../machine/cpu-state.ts';
+import { readPhys32 } from '../machine/physical-memory.ts';
+import { CpuFault, VEC_GP, VEC_NP, VEC_SS } from './fault.ts';
+
+export function isProtected(m: Machine): boolean {
+  return (m.cpu.cr0 & CR0_PE) !== 0 && (m.cpu.flags & 0x20000) === 0;
+}
+
+/** Loads a segment register; for CS the caller also sets EIP and CPL. */
+export function loadSegment(m: Machine, seg: number, selector: number): void {
+  const cpu = m.cpu;
+  const sel = selector & 0xffff;
+  if (!isProtected(m)) {
+    loadRealSegment(cpu, seg, sel);
+    cpu.segBase[seg] = sel << 4;
+    return;
+  }
+  if ((sel & 0xfffc) === 0) {
+    if (seg === SEG_SS || seg === SEG_CS) throw new CpuFault(VEC_GP, 0);
+    setSegmentCache(cpu, seg, sel, 0, 0, 0);
+    return;
+  }
+  const table = sel & 4 ? cpu.ldtr : cpu.gdtr;
+  const offset = sel & 0xfff8;
+  if (offset + 7 > table.limit) throw new CpuFault(VEC_GP, sel & 0xfffc);
+  const low = readPhys32(m.mem, table.base + offset);
+  const high = readPhys32(m.mem, table.base + offset + 4);
+  const attr = (high >>> 8) & 0xf0ff;
+  if ((attr & SEGATTR_PRESENT) === 0) throw new CpuFault(seg === SEG_SS ? VEC_SS : VEC_NP, sel & 0xfffc);
+  const base = ((low >>> 16) | ((high & 0xff) << 16) | (high & 0xff000000)) | 0;
+  let limit = (low & 0xffff) | (high & 0xf0000);
+  if (attr & SEGATTR_G) limit = ((limit << 12) | 0xfff) >>> 0;
+  setSegmentCache(cpu, seg, sel, base, limit, attr);
+}
