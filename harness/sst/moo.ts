@@ -15,7 +15,9 @@
  * Everything else is strict: a short payload, a chunk that overruns its parent, a duplicated or
  * missing mandatory subchunk, a register bit outside the spec's table, or a test count that
  * disagrees with the header throws `MooFormatError` with a one-line message naming the file, the
- * problem and the byte offset. A conformance harness must never run a half-read test file.
+ * problem and, where it has one, the byte offset. A conformance harness must never run a
+ * half-read test file. The one field deliberately not cross-checked is META's test count (see
+ * `MooMeta.testCount`).
  */
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';

@@ -170,6 +170,9 @@ export function run(interp: Interpreter, options: RunOptions): StopReason {
     } catch (e) {
       const stop = handleException(interp, e, cpu.eip, options);
       if (stop) return stop;
+      // A delivered fault retires nothing but still uses budget, so a guest whose handler
+      // faults again and again ends at the limit instead of spinning.
+      budget--;
       continue;
     }
     const insns = block.insns;
@@ -187,6 +190,7 @@ export function run(interp: Interpreter, options: RunOptions): StopReason {
       budget -= k;
       const stop = handleException(interp, e, insns[k]!.eip, options);
       if (stop) return stop;
+      budget--;
       continue;
     }
     cpu.icount += k;

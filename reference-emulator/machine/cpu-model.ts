@@ -3,9 +3,10 @@
  * Each table record carries `since`; a model raises #UD for a form introduced after it.
  *
  * Quirks modelled per generation, with their authorities:
- * - instruction length limit: 10 bytes on the 286, which raises #UD beyond it (SingleStepTests
- *   80286 README, "Segment Override Prefixes"); 15 bytes from the 386 on, raising #GP(0)
- *   (SDM Vol. 2A, 2.3.11);
+ * - instruction length limit: 10 bytes on the 286, 15 bytes from the 386 on (SDM Vol. 2A,
+ *   2.3.11). Both raise #GP(0) beyond it. The SingleStepTests 80286 README says the 286 raises
+ *   #UD, but all 38 over-long tests in its real-hardware data (opcodes 69 and 81.5) record #GP
+ *   (13); the captured hardware wins over the prose;
  * - FLAGS bits 12-15: the 286 in real mode holds them at 0 (SingleStepTests 80286 README, FAQ);
  *   the 386 and later let IOPL and NT be written in real mode and hold bit 15 at 0
  *   (SDM Vol. 1, 3.4.3);
@@ -31,7 +32,7 @@ export interface CpuModel {
   readonly name: CpuModelName;
   readonly generation: Generation;
   readonly maxInstructionLength: number;
-  /** Vector raised by an over-long instruction: #UD (6) on the 286, #GP (13) later. */
+  /** Vector raised by an over-long instruction: #GP (13) on every modelled generation. */
   readonly tooLongVector: number;
   readonly addressMask: number;
   /** EFLAGS bits that can never be set by POPF/IRET/SAHF in real mode on this model. */
@@ -69,7 +70,7 @@ export const CPU_MODELS: Readonly<Record<CpuModelName, CpuModel>> = {
     name: 'i286',
     generation: 'i286',
     maxInstructionLength: 10,
-    tooLongVector: 6,
+    tooLongVector: 13,
     addressMask: 0xffffff,
     realModeFlagsFixedZero: 0xf000,
     flagsImplemented: FLAGS_286,

@@ -1,0 +1,51 @@
+/**
+ * `xvc`: the command-line entry point and composition root. Subcommands are loaded on demand so
+ * that `xvc exec` does not pay for the corpus reader, and suites are found by path, never
+ * imported statically.
+ */
+
+import { InputError, oneLine, UsageError } from './errors.ts';
+
+const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<{ main(argv: string[]): Promise<number> }> }> = {
+  exec: { summary: 'run a guest image on the reference emulator', load: () => import('./exec.ts') },
+  sst: { summary: 'run SingleStepTests MOO files against a subject', load: () => import('./sst.ts') },
+};
+
+function usage(): string {
+  const lines = ['usage: xvc <command> [options]', '', 'commands:'];
+  for (const [name, { summary }] of Object.entries(SUBCOMMANDS)) lines.push(`  ${name.padEnd(8)} ${summary}`);
+  lines.push('', "run 'xvc <command> --help' for a command's options");
+  return lines.join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h') {
+    console.log(usage());
+    return command === undefined ? 2 : 0;
+  }
+  const sub = SUBCOMMANDS[command];
+  if (!sub) throw new UsageError(`unknown command '${command}' (expected one of ${Object.keys(SUBCOMMANDS).join(', ')})`);
+  return (await sub.load()).main(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`xvc: ${oneLine(error.message)}`);
+      process.exitCode = 2;
+    } else if (error instanceof InputError || (error instanceof Error && /FormatError$/.test(error.name))) {
+      console.error(`xvc: ${oneLine(error.message)}`);
+      process.exitCode = 1;
+    } else if (error instanceof Error && 'code' in error && (error.code === 'ENOENT' || error.code === 'EISDIR' || error.code === 'EACCES')) {
+      console.error(`xvc: ${oneLine(error.message)}`);
+      process.exitCode = 1;
+    } else {
+      console.error(error);
+      process.exitCode = 70;
+    }
+  },
+);
