@@ -73,6 +73,8 @@ export interface FormResult {
   knownFail: number;
   revoked: number;
   failures: TestFailure[];
+  /** Hashes of known differences that did fail, so entries that no longer fail show as stale. */
+  knownFailed: string[];
 }
 
 const REG_ORDER: readonly Reg16Name[] = ['ax', 'bx', 'cx', 'dx', 'cs', 'ss', 'ds', 'es', 'sp', 'bp', 'si', 'di', 'ip', 'flags'];
@@ -178,7 +180,7 @@ export async function runSstTest(subject: Subject, test: MooTest, flagsMask: num
 }
 
 export async function runSstFile(subject: Subject, file: MooFile, options: SstOptions): Promise<FormResult> {
-  const result: FormResult = { form: options.formKey, source: file.source, total: 0, passed: 0, failed: 0, knownFail: 0, revoked: 0, failures: [] };
+  const result: FormResult = { form: options.formKey, source: file.source, total: 0, passed: 0, failed: 0, knownFail: 0, revoked: 0, failures: [], knownFailed: [] };
   const maxDetails = options.maxFailureDetails ?? 5;
   for (const test of file.tests) {
     if (options.revoked.has(test.hash)) {
@@ -188,7 +190,10 @@ export async function runSstFile(subject: Subject, file: MooFile, options: SstOp
     result.total++;
     const failure = await runSstTest(subject, test, options.flagsMask);
     if (!failure) result.passed++;
-    else if (options.known.has(test.hash)) result.knownFail++;
+    else if (options.known.has(test.hash)) {
+      result.knownFail++;
+      result.knownFailed.push(test.hash);
+    }
     else {
       result.failed++;
       if (result.failures.length < maxDetails) result.failures.push(failure);

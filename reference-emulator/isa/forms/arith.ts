@@ -27,6 +27,7 @@ interface AluFlags {
   readonly flagsWritten: string;
   readonly flagsUndefined?: string;
   readonly flagsRead?: string;
+  readonly note?: string;
 }
 
 /**
@@ -149,8 +150,8 @@ export const arithForms = [
   ...unaryForms('Neg', 'neg', 0xf6, 3, ARITH_FLAGS, true),
   ...unaryForms('Mul', 'mul', 0xf6, 4, MUL_FLAGS, false),
   ...unaryForms('Imul', 'imul', 0xf6, 5, MUL_FLAGS, false),
-  ...unaryForms('Div', 'div', 0xf6, 6, { ...DIV_FLAGS, note: DIV_NOTE } as AluFlags, false),
-  ...unaryForms('Idiv', 'idiv', 0xf6, 7, { ...DIV_FLAGS, note: IDIV_NOTE } as AluFlags, false),
+  ...unaryForms('Div', 'div', 0xf6, 6, { ...DIV_FLAGS, note: DIV_NOTE }, false),
+  ...unaryForms('Idiv', 'idiv', 0xf6, 7, { ...DIV_FLAGS, note: IDIV_NOTE }, false),
 
   // ---- IMUL with an explicit destination: 0F AF (386), 69 and 6B (186) ----
   form({ id: 'Imul_r16_rm16', mnemonic: 'imul', map: '0f', opcode: 0xaf, modrm: 'rm', osz: 16, operands: ['Gv', 'Ev'], since: 'i386', ...MUL_FLAGS }),

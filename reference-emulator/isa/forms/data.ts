@@ -26,12 +26,15 @@
  *   the MPX forms of 0F 1A/1B (iced decodes those only with its MPX option). xvc decodes all of
  *   them as the `Reservednop_*` of their opcode, which is their behaviour without the feature.
  * - XABORT/XBEGIN (C6 F8, C7 F8): RTM, not modelled; C6/C7 with ModRM.reg != 0 are #UD.
+ *
+ * MOV to/from Sreg, PUSH/POP Sreg and PUSHF/POPF are the sensitive-but-unprivileged instructions
+ * of Robin & Irvine (2000) in this group; CPUID and RDTSC are the ones VT-x can make exit.
  */
 
 import type { FormRecord } from '../schema.ts';
 import { form } from '../schema.ts';
 
-/** MOV Sreg, PUSH/POP Sreg, PUSHF/POPF are sensitive but unprivileged (Robin & Irvine 2000): the trapping suite keys on these ids. */
+/** ModRM.reg of 8C/8E names ES CS SS DS FS GS as 0-5 (SDM Vol. 2A, 3.1.1.3, "Sreg"); what the rest do. */
 const SREG_NOTE_286 = 'ModRM.reg 6-7 #UD; 4-5 (FS, GS) #UD on the 286, which has four segment registers (SST 80286 corpus, 8E)';
 
 export const dataForms = [

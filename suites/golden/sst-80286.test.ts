@@ -1,0 +1,65 @@
+/**
+ * isa/sst-80286: the SingleStepTests 80286 real-mode corpus (captured from a Harris 80C286)
+ * against the reference interpreter with CPU model i286.
+ *
+ * Oracle: the real hardware's final registers and RAM, with only the corpus's own masks
+ * (metadata.json undefined flags, revocation list). Each form must pass every test except
+ * those listed, with a reason, in fixtures/sst/known-differences-80286.json, and at least
+ * 99.5% overall. Leaves out: bus-cycle timing and prefetch-queue behaviour (not modelled).
+ * The corpus is external: when it is absent the suite prints why and skips.
+ */
+
+import { expect } from 'chai';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createReferenceSubject } from '../../harness/adapters/reference/index.ts';
+import { defaultSstDir, flagsMaskFor, formKeyFromFileName, readCorpusMetadata, readRevocationList, REAL_MODE_SUBDIR, type CorpusMetadata } from '../../harness/sst/corpus.ts';
+import { readMooFile } from '../../harness/sst/moo.ts';
+import { readKnownDifferences } from '../../harness/sst/known-differences.ts';
+import { runSstFile, type KnownDifference } from '../../harness/sst/run-sst.ts';
+import { formatFailure } from '../../harness/cli/sst.ts';
+
+const MIN_PASS_RATE = 0.995;
+const corpusDir = join(defaultSstDir(), REAL_MODE_SUBDIR);
+const knownPath = fileURLToPath(new URL('../../fixtures/sst/known-differences-80286.json', import.meta.url));
+const files = existsSync(corpusDir) ? readdirSync(corpusDir).filter((f) => /\.moo(\.gz)?$/i.test(f)).sort() : [];
+
+describe('isa/sst-80286 (SingleStepTests 80286 real mode, cpu i286)', function () {
+  let metadata: CorpusMetadata;
+  let revoked: Set<string>;
+  let known: Map<string, KnownDifference>;
+
+  before(async function () {
+    if (files.length === 0) {
+      console.log(`skip: isa/sst-80286: no corpus at ${corpusDir} (set XVC_SST_DIR)`);
+      this.skip();
+    }
+    metadata = await readCorpusMetadata(join(corpusDir, 'metadata.json'));
+    const revocation = join(defaultSstDir(), 'revocation_list.txt');
+    revoked = existsSync(revocation) ? await readRevocationList(revocation) : new Set();
+    known = await readKnownDifferences(knownPath);
+  });
+
+  if (files.length === 0) {
+    it('corpus present', function () {
+      console.log(`skip: isa/sst-80286: no corpus at ${corpusDir} (set XVC_SST_DIR)`);
+      this.skip();
+    });
+  }
+
+  for (const file of files) {
+    const form = formKeyFromFileName(basename(file));
+    it(`form ${form}: every test passes or is a listed known difference, and >= 99.5% pass`, async function () {
+      const subject = createReferenceSubject();
+      await subject.reset({ cpu: 'i286', memorySize: 16 * 1024 * 1024 });
+      const moo = await readMooFile(join(corpusDir, file));
+      const result = await runSstFile(subject, moo, { cpu: 'i286', formKey: form, flagsMask: flagsMaskFor(metadata, form), revoked, known, maxFailureDetails: 3 });
+      const detail = result.failures.map((f) => formatFailure(f, 'i286')).join('\n');
+      expect(result.failed, `unexplained failures in form ${form}:\n${detail}`).to.equal(0);
+      expect(result.passed / result.total, `pass rate of form ${form}`).to.be.at.least(MIN_PASS_RATE);
+      const stale = [...known.values()].filter((k) => k.form === form && !result.knownFailed.includes(k.hash));
+      expect(stale.map((k) => k.hash), `known differences of form ${form} that no longer fail (remove them)`).to.deep.equal([]);
+    });
+  }
+});
