@@ -29,12 +29,17 @@ async function main(argv: string[]): Promise<number> {
   return (await sub.load()).main(rest);
 }
 
+/** node:util parseArgs rejects unknown options and missing values with these codes: usage errors too. */
+function isParseArgsError(error: unknown): error is Error & { code: string } {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS_');
+}
+
 main(process.argv.slice(2)).then(
   (status) => {
     process.exitCode = status;
   },
   (error: unknown) => {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
       console.error(`xvc: ${oneLine(error.message)}`);
       process.exitCode = 2;
     } else if (error instanceof InputError || (error instanceof Error && /FormatError$/.test(error.name))) {

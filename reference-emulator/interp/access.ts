@@ -27,7 +27,7 @@ export function effectiveAddress(cpu: CpuState, i: Insn): number {
 export function linearAddress(cpu: CpuState, seg: number, offset: number, size: number): number {
   const o = offset >>> 0;
   if (o < cpu.segLow[seg]! || o + size - 1 > cpu.segHigh[seg]!) {
-    throw new CpuFault(seg === SEG_SS ? VEC_SS : VEC_GP, 0);
+    throw new CpuFault(seg === SEG_SS ? (cpu.cr0 & 1 ? VEC_SS : cpu.realStackFaultVector) : VEC_GP, 0);
   }
   return (cpu.segBase[seg]! + offset) | 0;
 }

@@ -34,6 +34,11 @@ interface Block {
   readonly code32: boolean;
   readonly insns: Insn[];
   readonly pages: number[];
+  /** False once invalidated, so chained pointers to it are not followed. */
+  valid: boolean;
+  /** The last two blocks that followed this one (taken and fall-through): a lookup without the map. */
+  succA: Block | undefined;
+  succB: Block | undefined;
 }
 
 export interface Interpreter {
@@ -67,6 +72,7 @@ export function invalidatePage(interp: Interpreter, page: number): void {
   if (!blocks) return;
   interp.pageBlocks.delete(page);
   for (const block of blocks) {
+    block.valid = false;
     if (interp.blocks.get(block.linear) === block) interp.blocks.delete(block.linear);
   }
   // The running block may be one of them: leave it after the current instruction.
@@ -76,6 +82,7 @@ export function invalidatePage(interp: Interpreter, page: number): void {
 /** Drops every cached block (CR0/CR3 changes, breakpoint changes, state loads). */
 export function flushCodeCache(interp: Interpreter): void {
   for (const page of interp.pageBlocks.keys()) interp.machine.mem.codePages[page] = 0;
+  for (const block of interp.blocks.values()) block.valid = false;
   interp.blocks.clear();
   interp.pageBlocks.clear();
 }
@@ -123,7 +130,7 @@ function buildBlock(interp: Interpreter, linear: number): Block {
     if ((nextLinear >>> 0) >>> PAGE_SHIFT !== startPage) break;
     if (interp.breakpoints.has(nextLinear)) break;
   }
-  const block: Block = { linear, eip: cpu.eip, code32, insns, pages: [...pages] };
+  const block: Block = { linear, eip: cpu.eip, code32, insns, pages: [...pages], valid: true, succA: undefined, succB: undefined };
   interp.blocks.set(linear, block);
   for (const page of block.pages) {
     if (page < m.mem.codePages.length) m.mem.codePages[page] = 1;
@@ -134,12 +141,28 @@ function buildBlock(interp: Interpreter, linear: number): Block {
   return block;
 }
 
-function lookupBlock(interp: Interpreter): Block {
+function lookupBlock(interp: Interpreter, previous: Block | undefined): Block {
   const cpu = interp.machine.cpu;
   const linear = (cpu.segBase[SEG_CS]! + cpu.eip) | 0;
-  const block = interp.blocks.get(linear);
-  if (block !== undefined && block.eip === cpu.eip && block.code32 === ((cpu.segAttr[SEG_CS]! & SEGATTR_DB) !== 0)) return block;
-  return buildBlock(interp, linear);
+  const code32 = (cpu.segAttr[SEG_CS]! & SEGATTR_DB) !== 0;
+  if (previous !== undefined) {
+    // Chaining: most blocks are followed by one of the same two blocks every time.
+    const a = previous.succA;
+    if (a !== undefined && a.linear === linear && a.eip === cpu.eip && a.valid && a.code32 === code32) return a;
+    const b = previous.succB;
+    if (b !== undefined && b.linear === linear && b.eip === cpu.eip && b.valid && b.code32 === code32) {
+      previous.succB = a;
+      previous.succA = b;
+      return b;
+    }
+  }
+  let block = interp.blocks.get(linear);
+  if (block === undefined || block.eip !== cpu.eip || block.code32 !== code32) block = buildBlock(interp, linear);
+  if (previous !== undefined && previous.valid) {
+    previous.succB = previous.succA;
+    previous.succA = block;
+  }
+  return block;
 }
 
 export interface RunOptions {
@@ -158,6 +181,7 @@ export function run(interp: Interpreter, options: RunOptions): StopReason {
   let budget = options.maxInstructions;
   m.stop = STOP_NONE;
   let first = true;
+  let previous: Block | undefined;
   while (budget > 0) {
     if (!first && interp.breakpoints.size > 0 && interp.breakpoints.has((cpu.segBase[SEG_CS]! + cpu.eip) | 0)) {
       return { kind: 'breakpoint', eip: cpu.eip };
@@ -166,8 +190,9 @@ export function run(interp: Interpreter, options: RunOptions): StopReason {
     let block: Block;
     let k = 0;
     try {
-      block = lookupBlock(interp);
+      block = lookupBlock(interp, previous);
     } catch (e) {
+      previous = undefined;
       const stop = handleException(interp, e, cpu.eip, options);
       if (stop) return stop;
       // A delivered fault retires nothing but still uses budget, so a guest whose handler
@@ -186,6 +211,7 @@ export function run(interp: Interpreter, options: RunOptions): StopReason {
         if (m.stop !== STOP_NONE) break;
       }
     } catch (e) {
+      previous = undefined;
       cpu.icount += k;
       budget -= k;
       const stop = handleException(interp, e, insns[k]!.eip, options);
@@ -195,6 +221,7 @@ export function run(interp: Interpreter, options: RunOptions): StopReason {
     }
     cpu.icount += k;
     budget -= k;
+    previous = block;
     if (m.stop !== STOP_NONE) {
       const request = m.stop;
       m.stop = STOP_NONE;

@@ -39,6 +39,8 @@ export interface CpuModel {
   readonly realModeFlagsFixedZero: number;
   /** EFLAGS bits this model implements at all (AC from the 486, ID from CPUID parts). */
   readonly flagsImplemented: number;
+  /** Real-mode stack-limit fault vector: 13 on the 286 (captured hardware), 12 later. */
+  readonly realStackFaultVector: number;
   /** CPUID leaves by EAX input; undefined when the model has no CPUID instruction. */
   readonly cpuid?: ReadonlyMap<number, CpuidLeaf>;
 }
@@ -73,6 +75,7 @@ export const CPU_MODELS: Readonly<Record<CpuModelName, CpuModel>> = {
     tooLongVector: 13,
     addressMask: 0xffffff,
     realModeFlagsFixedZero: 0xf000,
+    realStackFaultVector: 13,
     flagsImplemented: FLAGS_286,
   },
   i386: {
@@ -82,6 +85,7 @@ export const CPU_MODELS: Readonly<Record<CpuModelName, CpuModel>> = {
     tooLongVector: 13,
     addressMask: 0xffffffff | 0,
     realModeFlagsFixedZero: 0x8000,
+    realStackFaultVector: 12,
     flagsImplemented: FLAGS_386,
   },
   i486: {
@@ -91,6 +95,7 @@ export const CPU_MODELS: Readonly<Record<CpuModelName, CpuModel>> = {
     tooLongVector: 13,
     addressMask: 0xffffffff | 0,
     realModeFlagsFixedZero: 0x8000,
+    realStackFaultVector: 12,
     flagsImplemented: FLAGS_486,
   },
   pentium: {
@@ -100,6 +105,7 @@ export const CPU_MODELS: Readonly<Record<CpuModelName, CpuModel>> = {
     tooLongVector: 13,
     addressMask: 0xffffffff | 0,
     realModeFlagsFixedZero: 0x8000,
+    realStackFaultVector: 12,
     flagsImplemented: FLAGS_CPUID,
     cpuid: cpuidLeaves(1, 0x0543, EDX_TSC | EDX_MSR | EDX_CX8, 0),
   },
@@ -110,6 +116,7 @@ export const CPU_MODELS: Readonly<Record<CpuModelName, CpuModel>> = {
     tooLongVector: 13,
     addressMask: 0xffffffff | 0,
     realModeFlagsFixedZero: 0x8000,
+    realStackFaultVector: 12,
     flagsImplemented: FLAGS_CPUID,
     cpuid: cpuidLeaves(2, 0x0652, EDX_TSC | EDX_MSR | EDX_CX8 | EDX_SEP | EDX_CMOV, 0),
   },
@@ -120,6 +127,7 @@ export const CPU_MODELS: Readonly<Record<CpuModelName, CpuModel>> = {
     tooLongVector: 13,
     addressMask: 0xffffffff | 0,
     realModeFlagsFixedZero: 0x8000,
+    realStackFaultVector: 12,
     flagsImplemented: FLAGS_CPUID,
     cpuid: cpuidLeaves(1, 0x0006_06a0 | 0, EDX_TSC | EDX_MSR | EDX_CX8 | EDX_SEP | EDX_CMOV, 0),
   },

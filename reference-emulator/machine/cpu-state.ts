@@ -115,6 +115,12 @@ export interface CpuState {
   icount: number;
   tscOffset: number;
   readonly msr: Map<number, bigint>;
+  /**
+   * Vector of a stack-segment limit violation in real mode: #SS (12) from the 386 on, but #GP
+   * (13) on the 286, as all 29 such tests of the SingleStepTests 80286 corpus (C3, FF.2) show.
+   * Set from the CPU model; protected mode always uses #SS.
+   */
+  realStackFaultVector: number;
 }
 
 /** Byte offset of an 8-bit register in the register buffer: AL..BL are byte 0 of slots 0-3, AH..BH byte 1. */
@@ -159,6 +165,7 @@ export function createCpuState(): CpuState {
     icount: 0,
     tscOffset: 0,
     msr: new Map(),
+    realStackFaultVector: 12,
   };
   for (let seg = 0; seg < 6; seg++) loadRealSegment(cpu, seg, 0);
   cpu.segSel[SEG_CS] = 0xf000;

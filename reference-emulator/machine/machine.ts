@@ -62,6 +62,7 @@ export function createMachine(options: MachineOptions = {}): Machine {
     exitStatus: 0,
     consoleOutput: [],
   };
+  machine.cpu.realStackFaultVector = model.realStackFaultVector;
   const sink = (byte: number): void => {
     machine.consoleOutput.push(byte);
   };

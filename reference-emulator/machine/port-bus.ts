@@ -24,11 +24,14 @@ export function createPortBus(): PortBus {
 }
 
 export function attachDevice(bus: PortBus, device: PortDevice): void {
+  // Check every port before claiming any, so a rejected device leaves the bus as it was.
+  const seen = new Set<number>();
   for (const port of device.ports) {
-    const owner = bus.byPort.get(port);
+    const owner = bus.byPort.get(port) ?? (seen.has(port) ? device : undefined);
     if (owner) throw new Error(`port 0x${port.toString(16)} is already claimed by ${owner.name}`);
-    bus.byPort.set(port, device);
+    seen.add(port);
   }
+  for (const port of device.ports) bus.byPort.set(port, device);
   bus.devices.push(device);
 }
 

@@ -28,6 +28,8 @@
  * - INS limit-checks its destination before reading the port, so a faulting INS is restartable
  *   without a lost device read (the choice QEMU makes; the SDM does not order the two).
  * - Unclaimed ports read as all ones (port-bus.ts), which the 286 corpus expects of IN.
+ * - Speed: single-element forms are written out per width (monomorphic calls, no size switch);
+ *   the REP engines take a `Width` record, a dispatch a repeated instruction amortises.
  *
  * Known gaps, all in shared layers: protected-mode access-rights checks (a null or read-only ES)
  * are still to come in access.ts; paging is a seam there too.
@@ -168,38 +170,32 @@ function checkIo(m: Machine, port: number, bytes: number): void {
   if (!ioBitmapPermits(m, port, bytes)) throw new CpuFault(VEC_GP, 0);
 }
 
-// ---- MOVS: ES:[DI] <- DS:[SI] ----
+// ---- REP engines: one per operation, shared by the three widths ----
+// A repeated instruction amortises the width dispatch over its elements; the single-element
+// handlers further down are written out per width because they are the per-instruction hot path.
 
-function makeMovs(w: Width): Handler {
+function movsRep(m: Machine, i: Insn, w: Width): void {
+  const cpu = m.cpu;
+  const amask = i.asz32 ? -1 : 0xffff;
+  let cx = cpu.r32[REG_ECX]!;
+  if ((cx & amask) === 0) return;
   const { bytes, read, write } = w;
-  return (m, i) => {
-    const cpu = m.cpu;
-    const amask = i.asz32 ? -1 : 0xffff;
-    const step = cpu.flags & FLAG_DF ? -bytes : bytes;
-    const seg = i.seg;
-    let si = cpu.r32[REG_ESI]!;
-    let di = cpu.r32[REG_EDI]!;
-    if (i.rep === 0) {
-      write(m, SEG_ES, di & amask, read(m, seg, si & amask));
-      cpu.r32[REG_ESI] = stepIndex(si, step, amask);
-      cpu.r32[REG_EDI] = stepIndex(di, step, amask);
-      return;
-    }
-    let cx = cpu.r32[REG_ECX]!;
+  const step = cpu.flags & FLAG_DF ? -bytes : bytes;
+  const seg = i.seg;
+  let si = cpu.r32[REG_ESI]!;
+  let di = cpu.r32[REG_EDI]!;
+  if (step > 0 && (cpu.cr0 & CR0_PG) === 0 && movsFast(m, i, bytes, amask, si, di, cx)) return;
+  for (let n = 1; ; n++) {
+    write(m, SEG_ES, di & amask, read(m, seg, si & amask));
+    si = stepIndex(si, step, amask);
+    di = stepIndex(di, step, amask);
+    cx = stepIndex(cx, -1, amask);
+    cpu.r32[REG_ESI] = si;
+    cpu.r32[REG_EDI] = di;
+    cpu.r32[REG_ECX] = cx;
     if ((cx & amask) === 0) return;
-    if (step > 0 && (cpu.cr0 & CR0_PG) === 0 && movsFast(m, i, bytes, amask, si, di, cx)) return;
-    for (let n = 1; ; n++) {
-      write(m, SEG_ES, di & amask, read(m, seg, si & amask));
-      si = stepIndex(si, step, amask);
-      di = stepIndex(di, step, amask);
-      cx = stepIndex(cx, -1, amask);
-      cpu.r32[REG_ESI] = si;
-      cpu.r32[REG_EDI] = di;
-      cpu.r32[REG_ECX] = cx;
-      if ((cx & amask) === 0) return;
-      if (n === REP_CHUNK) return repeatLater(m, i);
-    }
-  };
+    if (n === REP_CHUNK) return repeatLater(m, i);
+  }
 }
 
 /**
@@ -235,34 +231,25 @@ function movsFast(m: Machine, i: Insn, bytes: number, amask: number, si: number,
   return true;
 }
 
-// ---- STOS: ES:[DI] <- AL/AX/EAX ----
-
-function makeStos(w: Width): Handler {
-  const { bytes, write, getAcc } = w;
-  return (m, i) => {
-    const cpu = m.cpu;
-    const amask = i.asz32 ? -1 : 0xffff;
-    const step = cpu.flags & FLAG_DF ? -bytes : bytes;
-    const value = getAcc(cpu);
-    let di = cpu.r32[REG_EDI]!;
-    if (i.rep === 0) {
-      write(m, SEG_ES, di & amask, value);
-      cpu.r32[REG_EDI] = stepIndex(di, step, amask);
-      return;
-    }
-    let cx = cpu.r32[REG_ECX]!;
+function stosRep(m: Machine, i: Insn, w: Width): void {
+  const cpu = m.cpu;
+  const amask = i.asz32 ? -1 : 0xffff;
+  let cx = cpu.r32[REG_ECX]!;
+  if ((cx & amask) === 0) return;
+  const { bytes, write } = w;
+  const step = cpu.flags & FLAG_DF ? -bytes : bytes;
+  const value = w.getAcc(cpu);
+  let di = cpu.r32[REG_EDI]!;
+  if (step > 0 && (cpu.cr0 & CR0_PG) === 0 && stosFast(m, i, bytes, amask, value, di, cx)) return;
+  for (let n = 1; ; n++) {
+    write(m, SEG_ES, di & amask, value);
+    di = stepIndex(di, step, amask);
+    cx = stepIndex(cx, -1, amask);
+    cpu.r32[REG_EDI] = di;
+    cpu.r32[REG_ECX] = cx;
     if ((cx & amask) === 0) return;
-    if (step > 0 && (cpu.cr0 & CR0_PG) === 0 && stosFast(m, i, bytes, amask, value, di, cx)) return;
-    for (let n = 1; ; n++) {
-      write(m, SEG_ES, di & amask, value);
-      di = stepIndex(di, step, amask);
-      cx = stepIndex(cx, -1, amask);
-      cpu.r32[REG_EDI] = di;
-      cpu.r32[REG_ECX] = cx;
-      if ((cx & amask) === 0) return;
-      if (n === REP_CHUNK) return repeatLater(m, i);
-    }
-  };
+    if (n === REP_CHUNK) return repeatLater(m, i);
+  }
 }
 
 /** Forward REP STOS on the memory array (little-endian element pattern); false when it does not apply. */
@@ -278,9 +265,9 @@ function stosFast(m: Machine, i: Insn, bytes: number, amask: number, value: numb
   if (bytes === 1) {
     b.fill(value, dst, dst + len);
   } else {
-    for (let k = 0; k < len; k += bytes) {
-      for (let j = 0; j < bytes; j++) b[dst + k + j] = value >>> (8 * j);
-    }
+    // One element, then doubling copies of what is already laid down.
+    for (let j = 0; j < bytes; j++) b[dst + j] = value >>> (8 * j);
+    for (let filled = bytes; filled < len; filled *= 2) b.copyWithin(dst + filled, dst, dst + Math.min(filled, len - filled));
   }
   const cpu = m.cpu;
   cpu.r32[REG_EDI] = stepIndex(di, len, amask);
@@ -290,106 +277,75 @@ function stosFast(m: Machine, i: Insn, bytes: number, amask: number, value: numb
   return true;
 }
 
-// ---- LODS: AL/AX/EAX <- DS:[SI] ----
-
-function makeLods(w: Width): Handler {
+function lodsRep(m: Machine, i: Insn, w: Width): void {
+  const cpu = m.cpu;
+  const amask = i.asz32 ? -1 : 0xffff;
+  let cx = cpu.r32[REG_ECX]!;
+  if ((cx & amask) === 0) return;
   const { bytes, read, setAcc } = w;
-  return (m, i) => {
-    const cpu = m.cpu;
-    const amask = i.asz32 ? -1 : 0xffff;
-    const step = cpu.flags & FLAG_DF ? -bytes : bytes;
-    const seg = i.seg;
-    let si = cpu.r32[REG_ESI]!;
-    if (i.rep === 0) {
-      setAcc(cpu, read(m, seg, si & amask));
-      cpu.r32[REG_ESI] = stepIndex(si, step, amask);
-      return;
-    }
-    let cx = cpu.r32[REG_ECX]!;
+  const step = cpu.flags & FLAG_DF ? -bytes : bytes;
+  const seg = i.seg;
+  let si = cpu.r32[REG_ESI]!;
+  for (let n = 1; ; n++) {
+    setAcc(cpu, read(m, seg, si & amask));
+    si = stepIndex(si, step, amask);
+    cx = stepIndex(cx, -1, amask);
+    cpu.r32[REG_ESI] = si;
+    cpu.r32[REG_ECX] = cx;
     if ((cx & amask) === 0) return;
-    for (let n = 1; ; n++) {
-      setAcc(cpu, read(m, seg, si & amask));
-      si = stepIndex(si, step, amask);
-      cx = stepIndex(cx, -1, amask);
-      cpu.r32[REG_ESI] = si;
-      cpu.r32[REG_ECX] = cx;
-      if ((cx & amask) === 0) return;
-      if (n === REP_CHUNK) return repeatLater(m, i);
-    }
-  };
+    if (n === REP_CHUNK) return repeatLater(m, i);
+  }
 }
 
-// ---- CMPS: flags of DS:[SI] - ES:[DI] ----
-
-function makeCmps(w: Width): Handler {
+function cmpsRep(m: Machine, i: Insn, w: Width): void {
+  const cpu = m.cpu;
+  const amask = i.asz32 ? -1 : 0xffff;
+  let cx = cpu.r32[REG_ECX]!;
+  if ((cx & amask) === 0) return;
   const { bytes, bits, mask, read } = w;
-  return (m, i) => {
-    const cpu = m.cpu;
-    const amask = i.asz32 ? -1 : 0xffff;
-    const step = cpu.flags & FLAG_DF ? -bytes : bytes;
-    const seg = i.seg;
-    let si = cpu.r32[REG_ESI]!;
-    let di = cpu.r32[REG_EDI]!;
-    if (i.rep === 0) {
-      const a = read(m, seg, si & amask);
-      const b = read(m, SEG_ES, di & amask);
-      setLazy(cpu, LAZY_SUB, bits, a, b, (a - b) & mask);
-      cpu.r32[REG_ESI] = stepIndex(si, step, amask);
-      cpu.r32[REG_EDI] = stepIndex(di, step, amask);
-      return;
-    }
-    let cx = cpu.r32[REG_ECX]!;
-    if ((cx & amask) === 0) return;
-    const whileEqual = i.rep === PREFIX_REPE;
-    for (let n = 1; ; n++) {
-      const a = read(m, seg, si & amask);
-      const b = read(m, SEG_ES, di & amask);
-      const res = (a - b) & mask;
-      setLazy(cpu, LAZY_SUB, bits, a, b, res);
-      si = stepIndex(si, step, amask);
-      di = stepIndex(di, step, amask);
-      cx = stepIndex(cx, -1, amask);
-      cpu.r32[REG_ESI] = si;
-      cpu.r32[REG_EDI] = di;
-      cpu.r32[REG_ECX] = cx;
-      if ((cx & amask) === 0 || (res === 0) !== whileEqual) return;
-      if (n === REP_CHUNK) return repeatLater(m, i);
-    }
-  };
+  const step = cpu.flags & FLAG_DF ? -bytes : bytes;
+  const seg = i.seg;
+  const whileEqual = i.rep === PREFIX_REPE;
+  let si = cpu.r32[REG_ESI]!;
+  let di = cpu.r32[REG_EDI]!;
+  for (let n = 1; ; n++) {
+    const a = read(m, seg, si & amask);
+    const b = read(m, SEG_ES, di & amask);
+    const res = (a - b) & mask;
+    setLazy(cpu, LAZY_SUB, bits, a, b, res);
+    si = stepIndex(si, step, amask);
+    di = stepIndex(di, step, amask);
+    cx = stepIndex(cx, -1, amask);
+    cpu.r32[REG_ESI] = si;
+    cpu.r32[REG_EDI] = di;
+    cpu.r32[REG_ECX] = cx;
+    if ((cx & amask) === 0 || (res === 0) !== whileEqual) return;
+    if (n === REP_CHUNK) return repeatLater(m, i);
+  }
 }
 
-// ---- SCAS: flags of AL/AX/EAX - ES:[DI] ----
-
-function makeScas(w: Width): Handler {
-  const { bytes, bits, mask, read, getAcc } = w;
-  return (m, i) => {
-    const cpu = m.cpu;
-    const amask = i.asz32 ? -1 : 0xffff;
-    const step = cpu.flags & FLAG_DF ? -bytes : bytes;
-    const acc = getAcc(cpu);
-    let di = cpu.r32[REG_EDI]!;
-    if (i.rep === 0) {
-      const b = read(m, SEG_ES, di & amask);
-      setLazy(cpu, LAZY_SUB, bits, acc, b, (acc - b) & mask);
-      cpu.r32[REG_EDI] = stepIndex(di, step, amask);
-      return;
-    }
-    let cx = cpu.r32[REG_ECX]!;
-    if ((cx & amask) === 0) return;
-    if (bytes === 1 && step > 0 && (cpu.cr0 & CR0_PG) === 0 && scasbFast(m, i, amask, acc, di, cx)) return;
-    const whileEqual = i.rep === PREFIX_REPE;
-    for (let n = 1; ; n++) {
-      const b = read(m, SEG_ES, di & amask);
-      const res = (acc - b) & mask;
-      setLazy(cpu, LAZY_SUB, bits, acc, b, res);
-      di = stepIndex(di, step, amask);
-      cx = stepIndex(cx, -1, amask);
-      cpu.r32[REG_EDI] = di;
-      cpu.r32[REG_ECX] = cx;
-      if ((cx & amask) === 0 || (res === 0) !== whileEqual) return;
-      if (n === REP_CHUNK) return repeatLater(m, i);
-    }
-  };
+function scasRep(m: Machine, i: Insn, w: Width): void {
+  const cpu = m.cpu;
+  const amask = i.asz32 ? -1 : 0xffff;
+  let cx = cpu.r32[REG_ECX]!;
+  if ((cx & amask) === 0) return;
+  const { bytes, bits, mask, read } = w;
+  const step = cpu.flags & FLAG_DF ? -bytes : bytes;
+  const acc = w.getAcc(cpu);
+  let di = cpu.r32[REG_EDI]!;
+  if (bytes === 1 && step > 0 && (cpu.cr0 & CR0_PG) === 0 && scasbFast(m, i, amask, acc, di, cx)) return;
+  const whileEqual = i.rep === PREFIX_REPE;
+  for (let n = 1; ; n++) {
+    const b = read(m, SEG_ES, di & amask);
+    const res = (acc - b) & mask;
+    setLazy(cpu, LAZY_SUB, bits, acc, b, res);
+    di = stepIndex(di, step, amask);
+    cx = stepIndex(cx, -1, amask);
+    cpu.r32[REG_EDI] = di;
+    cpu.r32[REG_ECX] = cx;
+    if ((cx & amask) === 0 || (res === 0) !== whileEqual) return;
+    if (n === REP_CHUNK) return repeatLater(m, i);
+  }
 }
 
 /**
@@ -419,148 +375,336 @@ function scasbFast(m: Machine, i: Insn, amask: number, al: number, di: number, c
   return true;
 }
 
-// ---- INS: ES:[DI] <- port DX ----
-
-function makeIns(w: Width): Handler {
-  const { bytes, write } = w;
-  const readPort = w.portIn;
-  return (m, i) => {
-    const cpu = m.cpu;
-    const amask = i.asz32 ? -1 : 0xffff;
-    const step = cpu.flags & FLAG_DF ? -bytes : bytes;
-    const port = cpu.r16[REG_EDX << 1]!;
-    let di = cpu.r32[REG_EDI]!;
-    if (i.rep === 0) {
-      checkIo(m, port, bytes);
-      linearAddress(cpu, SEG_ES, di & amask, bytes);
-      write(m, SEG_ES, di & amask, readPort(m.ports, port));
-      cpu.r32[REG_EDI] = stepIndex(di, step, amask);
-      return;
-    }
-    let cx = cpu.r32[REG_ECX]!;
+function insRep(m: Machine, i: Insn, w: Width): void {
+  const cpu = m.cpu;
+  const amask = i.asz32 ? -1 : 0xffff;
+  let cx = cpu.r32[REG_ECX]!;
+  if ((cx & amask) === 0) return;
+  const { bytes, write, portIn: readPort } = w;
+  const port = cpu.r16[REG_EDX << 1]!;
+  checkIo(m, port, bytes);
+  const step = cpu.flags & FLAG_DF ? -bytes : bytes;
+  let di = cpu.r32[REG_EDI]!;
+  for (let n = 1; ; n++) {
+    linearAddress(cpu, SEG_ES, di & amask, bytes);
+    write(m, SEG_ES, di & amask, readPort(m.ports, port));
+    di = stepIndex(di, step, amask);
+    cx = stepIndex(cx, -1, amask);
+    cpu.r32[REG_EDI] = di;
+    cpu.r32[REG_ECX] = cx;
     if ((cx & amask) === 0) return;
-    checkIo(m, port, bytes);
-    for (let n = 1; ; n++) {
-      linearAddress(cpu, SEG_ES, di & amask, bytes);
-      write(m, SEG_ES, di & amask, readPort(m.ports, port));
-      di = stepIndex(di, step, amask);
-      cx = stepIndex(cx, -1, amask);
-      cpu.r32[REG_EDI] = di;
-      cpu.r32[REG_ECX] = cx;
-      if ((cx & amask) === 0) return;
-      if (n === REP_CHUNK) return repeatLater(m, i);
-    }
-  };
+    if (n === REP_CHUNK) return repeatLater(m, i);
+  }
 }
 
-// ---- OUTS: port DX <- DS:[SI] ----
-
-function makeOuts(w: Width): Handler {
-  const { bytes, read } = w;
-  const writePort = w.portOut;
-  return (m, i) => {
-    const cpu = m.cpu;
-    const amask = i.asz32 ? -1 : 0xffff;
-    const step = cpu.flags & FLAG_DF ? -bytes : bytes;
-    const seg = i.seg;
-    const port = cpu.r16[REG_EDX << 1]!;
-    let si = cpu.r32[REG_ESI]!;
-    if (i.rep === 0) {
-      checkIo(m, port, bytes);
-      writePort(m.ports, port, read(m, seg, si & amask));
-      cpu.r32[REG_ESI] = stepIndex(si, step, amask);
-      return;
-    }
-    let cx = cpu.r32[REG_ECX]!;
+function outsRep(m: Machine, i: Insn, w: Width): void {
+  const cpu = m.cpu;
+  const amask = i.asz32 ? -1 : 0xffff;
+  let cx = cpu.r32[REG_ECX]!;
+  if ((cx & amask) === 0) return;
+  const { bytes, read, portOut: writePort } = w;
+  const port = cpu.r16[REG_EDX << 1]!;
+  checkIo(m, port, bytes);
+  const step = cpu.flags & FLAG_DF ? -bytes : bytes;
+  const seg = i.seg;
+  let si = cpu.r32[REG_ESI]!;
+  for (let n = 1; ; n++) {
+    writePort(m.ports, port, read(m, seg, si & amask));
+    si = stepIndex(si, step, amask);
+    cx = stepIndex(cx, -1, amask);
+    cpu.r32[REG_ESI] = si;
+    cpu.r32[REG_ECX] = cx;
     if ((cx & amask) === 0) return;
-    checkIo(m, port, bytes);
-    for (let n = 1; ; n++) {
-      writePort(m.ports, port, read(m, seg, si & amask));
-      si = stepIndex(si, step, amask);
-      cx = stepIndex(cx, -1, amask);
-      cpu.r32[REG_ESI] = si;
-      cpu.r32[REG_ECX] = cx;
-      if ((cx & amask) === 0) return;
-      // A device asked the run to stop (the debug-exit port): stop between elements, resumable.
-      if (m.stop !== STOP_NONE || n === REP_CHUNK) return repeatLater(m, i);
-    }
-  };
+    // A device asked the run to stop (the debug-exit port): stop between elements, resumable.
+    if (m.stop !== STOP_NONE || n === REP_CHUNK) return repeatLater(m, i);
+  }
 }
 
-// ---- IN / OUT ----
-
-function makeInImm(w: Width): Handler {
-  const { bytes, setAcc } = w;
-  const readPort = w.portIn;
-  return (m, i) => {
-    const port = i.imm & 0xff;
-    checkIo(m, port, bytes);
-    setAcc(m.cpu, readPort(m.ports, port));
-  };
-}
-
-function makeInDx(w: Width): Handler {
-  const { bytes, setAcc } = w;
-  const readPort = w.portIn;
-  return (m) => {
-    const port = m.cpu.r16[REG_EDX << 1]!;
-    checkIo(m, port, bytes);
-    setAcc(m.cpu, readPort(m.ports, port));
-  };
-}
-
-function makeOutImm(w: Width): Handler {
-  const { bytes, getAcc } = w;
-  const writePort = w.portOut;
-  return (m, i) => {
-    const port = i.imm & 0xff;
-    checkIo(m, port, bytes);
-    writePort(m.ports, port, getAcc(m.cpu));
-  };
-}
-
-function makeOutDx(w: Width): Handler {
-  const { bytes, getAcc } = w;
-  const writePort = w.portOut;
-  return (m) => {
-    const port = m.cpu.r16[REG_EDX << 1]!;
-    checkIo(m, port, bytes);
-    writePort(m.ports, port, getAcc(m.cpu));
-  };
-}
+// ---- single-element handlers, per width ----
+// Each handles its REP form by handing over to the engine above. `amask` is the address-size
+// mask, `step` the signed element size.
 
 export const stringIoHandlers = {
-  Movsb_m8_m8: makeMovs(W8),
-  Movsw_m16_m16: makeMovs(W16),
-  Movsd_m32_m32: makeMovs(W32),
-  Cmpsb_m8_m8: makeCmps(W8),
-  Cmpsw_m16_m16: makeCmps(W16),
-  Cmpsd_m32_m32: makeCmps(W32),
-  Stosb_m8_AL: makeStos(W8),
-  Stosw_m16_AX: makeStos(W16),
-  Stosd_m32_EAX: makeStos(W32),
-  Lodsb_AL_m8: makeLods(W8),
-  Lodsw_AX_m16: makeLods(W16),
-  Lodsd_EAX_m32: makeLods(W32),
-  Scasb_AL_m8: makeScas(W8),
-  Scasw_AX_m16: makeScas(W16),
-  Scasd_EAX_m32: makeScas(W32),
-  Insb_m8_DX: makeIns(W8),
-  Insw_m16_DX: makeIns(W16),
-  Insd_m32_DX: makeIns(W32),
-  Outsb_DX_m8: makeOuts(W8),
-  Outsw_DX_m16: makeOuts(W16),
-  Outsd_DX_m32: makeOuts(W32),
-  In_AL_imm8: makeInImm(W8),
-  In_AX_imm8: makeInImm(W16),
-  In_EAX_imm8: makeInImm(W32),
-  Out_imm8_AL: makeOutImm(W8),
-  Out_imm8_AX: makeOutImm(W16),
-  Out_imm8_EAX: makeOutImm(W32),
-  In_AL_DX: makeInDx(W8),
-  In_AX_DX: makeInDx(W16),
-  In_EAX_DX: makeInDx(W32),
-  Out_DX_AL: makeOutDx(W8),
-  Out_DX_AX: makeOutDx(W16),
-  Out_DX_EAX: makeOutDx(W32),
+  // MOVS: ES:[DI] <- DS:[SI]
+  Movsb_m8_m8: (m, i) => {
+    if (i.rep !== 0) return movsRep(m, i, W8);
+    const cpu = m.cpu;
+    const amask = i.asz32 ? -1 : 0xffff;
+    const si = cpu.r32[REG_ESI]!;
+    const di = cpu.r32[REG_EDI]!;
+    write8(m, SEG_ES, di & amask, read8(m, i.seg, si & amask));
+    const step = cpu.flags & FLAG_DF ? -1 : 1;
+    cpu.r32[REG_ESI] = stepIndex(si, step, amask);
+    cpu.r32[REG_EDI] = stepIndex(di, step, amask);
+  },
+  Movsw_m16_m16: (m, i) => {
+    if (i.rep !== 0) return movsRep(m, i, W16);
+    const cpu = m.cpu;
+    const amask = i.asz32 ? -1 : 0xffff;
+    const si = cpu.r32[REG_ESI]!;
+    const di = cpu.r32[REG_EDI]!;
+    write16(m, SEG_ES, di & amask, read16(m, i.seg, si & amask));
+    const step = cpu.flags & FLAG_DF ? -2 : 2;
+    cpu.r32[REG_ESI] = stepIndex(si, step, amask);
+    cpu.r32[REG_EDI] = stepIndex(di, step, amask);
+  },
+  Movsd_m32_m32: (m, i) => {
+    if (i.rep !== 0) return movsRep(m, i, W32);
+    const cpu = m.cpu;
+    const amask = i.asz32 ? -1 : 0xffff;
+    const si = cpu.r32[REG_ESI]!;
+    const di = cpu.r32[REG_EDI]!;
+    write32(m, SEG_ES, di & amask, read32(m, i.seg, si & amask));
+    const step = cpu.flags & FLAG_DF ? -4 : 4;
+    cpu.r32[REG_ESI] = stepIndex(si, step, amask);
+    cpu.r32[REG_EDI] = stepIndex(di, step, amask);
+  },
+
+  // CMPS: flags of DS:[SI] - ES:[DI] (SDM: SRC1 - SRC2, the source first)
+  Cmpsb_m8_m8: (m, i) => {
+    if (i.rep !== 0) return cmpsRep(m, i, W8);
+    const cpu = m.cpu;
+    const amask = i.asz32 ? -1 : 0xffff;
+    const si = cpu.r32[REG_ESI]!;
+    const di = cpu.r32[REG_EDI]!;
+    const a = read8(m, i.seg, si & amask);
+    const b = read8(m, SEG_ES, di & amask);
+    setLazy(cpu, LAZY_SUB, 8, a, b, (a - b) & 0xff);
+    const step = cpu.flags & FLAG_DF ? -1 : 1;
+    cpu.r32[REG_ESI] = stepIndex(si, step, amask);
+    cpu.r32[REG_EDI] = stepIndex(di, step, amask);
+  },
+  Cmpsw_m16_m16: (m, i) => {
+    if (i.rep !== 0) return cmpsRep(m, i, W16);
+    const cpu = m.cpu;
+    const amask = i.asz32 ? -1 : 0xffff;
+    const si = cpu.r32[REG_ESI]!;
+    const di = cpu.r32[REG_EDI]!;
+    const a = read16(m, i.seg, si & amask);
+    const b = read16(m, SEG_ES, di & amask);
+    setLazy(cpu, LAZY_SUB, 16, a, b, (a - b) & 0xffff);
+    const step = cpu.flags & FLAG_DF ? -2 : 2;
+    cpu.r32[REG_ESI] = stepIndex(si, step, amask);
+    cpu.r32[REG_EDI] = stepIndex(di, step, amask);
+  },
+  Cmpsd_m32_m32: (m, i) => {
+    if (i.rep !== 0) return cmpsRep(m, i, W32);
+    const cpu = m.cpu;
+    const amask = i.asz32 ? -1 : 0xffff;
+    const si = cpu.r32[REG_ESI]!;
+    const di = cpu.r32[REG_EDI]!;
+    const a = read32(m, i.seg, si & amask);
+    const b = read32(m, SEG_ES, di & amask);
+    setLazy(cpu, LAZY_SUB, 32, a, b, (a - b) | 0);
+    const step = cpu.flags & FLAG_DF ? -4 : 4;
+    cpu.r32[REG_ESI] = stepIndex(si, step, amask);
+    cpu.r32[REG_EDI] = stepIndex(di, step, amask);
+  },
+
+  // STOS: ES:[DI] <- AL/AX/EAX (no segment override applies)
+  Stosb_m8_AL: (m, i) => {
+    if (i.rep !== 0) return stosRep(m, i, W8);
+    const cpu = m.cpu;
+    const amask = i.asz32 ? -1 : 0xffff;
+    const di = cpu.r32[REG_EDI]!;
+    write8(m, SEG_ES, di & amask, cpu.r8[0]!);
+    cpu.r32[REG_EDI] = stepIndex(di, cpu.flags & FLAG_DF ? -1 : 1, amask);
+  },
+  Stosw_m16_AX: (m, i) => {
+    if (i.rep !== 0) return stosRep(m, i, W16);
+    const cpu = m.cpu;
+    const amask = i.asz32 ? -1 : 0xffff;
+    const di = cpu.r32[REG_EDI]!;
+    write16(m, SEG_ES, di & amask, cpu.r16[0]!);
+    cpu.r32[REG_EDI] = stepIndex(di, cpu.flags & FLAG_DF ? -2 : 2, amask);
+  },
+  Stosd_m32_EAX: (m, i) => {
+    if (i.rep !== 0) return stosRep(m, i, W32);
+    const cpu = m.cpu;
+    const amask = i.asz32 ? -1 : 0xffff;
+    const di = cpu.r32[REG_EDI]!;
+    write32(m, SEG_ES, di & amask, cpu.r32[0]!);
+    cpu.r32[REG_EDI] = stepIndex(di, cpu.flags & FLAG_DF ? -4 : 4, amask);
+  },
+
+  // LODS: AL/AX/EAX <- DS:[SI]
+  Lodsb_AL_m8: (m, i) => {
+    if (i.rep !== 0) return lodsRep(m, i, W8);
+    const cpu = m.cpu;
+    const amask = i.asz32 ? -1 : 0xffff;
+    const si = cpu.r32[REG_ESI]!;
+    cpu.r8[0] = read8(m, i.seg, si & amask);
+    cpu.r32[REG_ESI] = stepIndex(si, cpu.flags & FLAG_DF ? -1 : 1, amask);
+  },
+  Lodsw_AX_m16: (m, i) => {
+    if (i.rep !== 0) return lodsRep(m, i, W16);
+    const cpu = m.cpu;
+    const amask = i.asz32 ? -1 : 0xffff;
+    const si = cpu.r32[REG_ESI]!;
+    cpu.r16[0] = read16(m, i.seg, si & amask);
+    cpu.r32[REG_ESI] = stepIndex(si, cpu.flags & FLAG_DF ? -2 : 2, amask);
+  },
+  Lodsd_EAX_m32: (m, i) => {
+    if (i.rep !== 0) return lodsRep(m, i, W32);
+    const cpu = m.cpu;
+    const amask = i.asz32 ? -1 : 0xffff;
+    const si = cpu.r32[REG_ESI]!;
+    cpu.r32[0] = read32(m, i.seg, si & amask);
+    cpu.r32[REG_ESI] = stepIndex(si, cpu.flags & FLAG_DF ? -4 : 4, amask);
+  },
+
+  // SCAS: flags of AL/AX/EAX - ES:[DI] (no segment override applies)
+  Scasb_AL_m8: (m, i) => {
+    if (i.rep !== 0) return scasRep(m, i, W8);
+    const cpu = m.cpu;
+    const amask = i.asz32 ? -1 : 0xffff;
+    const di = cpu.r32[REG_EDI]!;
+    const a = cpu.r8[0]!;
+    const b = read8(m, SEG_ES, di & amask);
+    setLazy(cpu, LAZY_SUB, 8, a, b, (a - b) & 0xff);
+    cpu.r32[REG_EDI] = stepIndex(di, cpu.flags & FLAG_DF ? -1 : 1, amask);
+  },
+  Scasw_AX_m16: (m, i) => {
+    if (i.rep !== 0) return scasRep(m, i, W16);
+    const cpu = m.cpu;
+    const amask = i.asz32 ? -1 : 0xffff;
+    const di = cpu.r32[REG_EDI]!;
+    const a = cpu.r16[0]!;
+    const b = read16(m, SEG_ES, di & amask);
+    setLazy(cpu, LAZY_SUB, 16, a, b, (a - b) & 0xffff);
+    cpu.r32[REG_EDI] = stepIndex(di, cpu.flags & FLAG_DF ? -2 : 2, amask);
+  },
+  Scasd_EAX_m32: (m, i) => {
+    if (i.rep !== 0) return scasRep(m, i, W32);
+    const cpu = m.cpu;
+    const amask = i.asz32 ? -1 : 0xffff;
+    const di = cpu.r32[REG_EDI]!;
+    const a = cpu.r32[0]!;
+    const b = read32(m, SEG_ES, di & amask);
+    setLazy(cpu, LAZY_SUB, 32, a, b, (a - b) | 0);
+    cpu.r32[REG_EDI] = stepIndex(di, cpu.flags & FLAG_DF ? -4 : 4, amask);
+  },
+
+  // INS: ES:[DI] <- port DX. The destination is limit-checked before the port is read.
+  Insb_m8_DX: (m, i) => {
+    if (i.rep !== 0) return insRep(m, i, W8);
+    const cpu = m.cpu;
+    const amask = i.asz32 ? -1 : 0xffff;
+    const port = cpu.r16[REG_EDX << 1]!;
+    checkIo(m, port, 1);
+    const di = cpu.r32[REG_EDI]!;
+    linearAddress(cpu, SEG_ES, di & amask, 1);
+    write8(m, SEG_ES, di & amask, portIn8(m.ports, port));
+    cpu.r32[REG_EDI] = stepIndex(di, cpu.flags & FLAG_DF ? -1 : 1, amask);
+  },
+  Insw_m16_DX: (m, i) => {
+    if (i.rep !== 0) return insRep(m, i, W16);
+    const cpu = m.cpu;
+    const amask = i.asz32 ? -1 : 0xffff;
+    const port = cpu.r16[REG_EDX << 1]!;
+    checkIo(m, port, 2);
+    const di = cpu.r32[REG_EDI]!;
+    linearAddress(cpu, SEG_ES, di & amask, 2);
+    write16(m, SEG_ES, di & amask, portIn(m.ports, port, 2));
+    cpu.r32[REG_EDI] = stepIndex(di, cpu.flags & FLAG_DF ? -2 : 2, amask);
+  },
+  Insd_m32_DX: (m, i) => {
+    if (i.rep !== 0) return insRep(m, i, W32);
+    const cpu = m.cpu;
+    const amask = i.asz32 ? -1 : 0xffff;
+    const port = cpu.r16[REG_EDX << 1]!;
+    checkIo(m, port, 4);
+    const di = cpu.r32[REG_EDI]!;
+    linearAddress(cpu, SEG_ES, di & amask, 4);
+    write32(m, SEG_ES, di & amask, portIn(m.ports, port, 4));
+    cpu.r32[REG_EDI] = stepIndex(di, cpu.flags & FLAG_DF ? -4 : 4, amask);
+  },
+
+  // OUTS: port DX <- DS:[SI]
+  Outsb_DX_m8: (m, i) => {
+    if (i.rep !== 0) return outsRep(m, i, W8);
+    const cpu = m.cpu;
+    const amask = i.asz32 ? -1 : 0xffff;
+    const port = cpu.r16[REG_EDX << 1]!;
+    checkIo(m, port, 1);
+    const si = cpu.r32[REG_ESI]!;
+    portOut8(m.ports, port, read8(m, i.seg, si & amask));
+    cpu.r32[REG_ESI] = stepIndex(si, cpu.flags & FLAG_DF ? -1 : 1, amask);
+  },
+  Outsw_DX_m16: (m, i) => {
+    if (i.rep !== 0) return outsRep(m, i, W16);
+    const cpu = m.cpu;
+    const amask = i.asz32 ? -1 : 0xffff;
+    const port = cpu.r16[REG_EDX << 1]!;
+    checkIo(m, port, 2);
+    const si = cpu.r32[REG_ESI]!;
+    portOut(m.ports, port, read16(m, i.seg, si & amask), 2);
+    cpu.r32[REG_ESI] = stepIndex(si, cpu.flags & FLAG_DF ? -2 : 2, amask);
+  },
+  Outsd_DX_m32: (m, i) => {
+    if (i.rep !== 0) return outsRep(m, i, W32);
+    const cpu = m.cpu;
+    const amask = i.asz32 ? -1 : 0xffff;
+    const port = cpu.r16[REG_EDX << 1]!;
+    checkIo(m, port, 4);
+    const si = cpu.r32[REG_ESI]!;
+    portOut(m.ports, port, read32(m, i.seg, si & amask), 4);
+    cpu.r32[REG_ESI] = stepIndex(si, cpu.flags & FLAG_DF ? -4 : 4, amask);
+  },
+
+  // IN/OUT: the imm8 port is zero-extended (the decoder gives Ib unsigned); DX otherwise.
+  In_AL_imm8: (m, i) => {
+    checkIo(m, i.imm, 1);
+    m.cpu.r8[0] = portIn8(m.ports, i.imm);
+  },
+  In_AX_imm8: (m, i) => {
+    checkIo(m, i.imm, 2);
+    m.cpu.r16[0] = portIn(m.ports, i.imm, 2);
+  },
+  In_EAX_imm8: (m, i) => {
+    checkIo(m, i.imm, 4);
+    m.cpu.r32[0] = portIn(m.ports, i.imm, 4);
+  },
+  Out_imm8_AL: (m, i) => {
+    checkIo(m, i.imm, 1);
+    portOut8(m.ports, i.imm, m.cpu.r8[0]!);
+  },
+  Out_imm8_AX: (m, i) => {
+    checkIo(m, i.imm, 2);
+    portOut(m.ports, i.imm, m.cpu.r16[0]!, 2);
+  },
+  Out_imm8_EAX: (m, i) => {
+    checkIo(m, i.imm, 4);
+    portOut(m.ports, i.imm, m.cpu.r32[0]!, 4);
+  },
+  In_AL_DX: (m) => {
+    const port = m.cpu.r16[REG_EDX << 1]!;
+    checkIo(m, port, 1);
+    m.cpu.r8[0] = portIn8(m.ports, port);
+  },
+  In_AX_DX: (m) => {
+    const port = m.cpu.r16[REG_EDX << 1]!;
+    checkIo(m, port, 2);
+    m.cpu.r16[0] = portIn(m.ports, port, 2);
+  },
+  In_EAX_DX: (m) => {
+    const port = m.cpu.r16[REG_EDX << 1]!;
+    checkIo(m, port, 4);
+    m.cpu.r32[0] = portIn(m.ports, port, 4);
+  },
+  Out_DX_AL: (m) => {
+    const port = m.cpu.r16[REG_EDX << 1]!;
+    checkIo(m, port, 1);
+    portOut8(m.ports, port, m.cpu.r8[0]!);
+  },
+  Out_DX_AX: (m) => {
+    const port = m.cpu.r16[REG_EDX << 1]!;
+    checkIo(m, port, 2);
+    portOut(m.ports, port, m.cpu.r16[0]!, 2);
+  },
+  Out_DX_EAX: (m) => {
+    const port = m.cpu.r16[REG_EDX << 1]!;
+    checkIo(m, port, 4);
+    portOut(m.ports, port, m.cpu.r32[0]!, 4);
+  },
 } satisfies Record<StringIoId, Handler>;

@@ -35,23 +35,26 @@ import type { FormRecord } from '../schema.ts';
 import { form } from '../schema.ts';
 
 /** ModRM.reg of 8C/8E names ES CS SS DS FS GS as 0-5 (SDM Vol. 2A, 3.1.1.3, "Sreg"); what the rest do. */
-const SREG_NOTE_286 = 'ModRM.reg 6-7 #UD; 4-5 (FS, GS) #UD on the 286, which has four segment registers (SST 80286 corpus, 8E)';
+const SREG_NOTE_286 = 'ModRM.reg 6-7 #UD; 4-5 (FS, GS) #UD on the 286, which has four segment registers (SST 80286 corpus, 8E; 8C is not in the corpus and is taken to match)';
+
+/** SDM PUSH, on segment registers with a 32-bit operand size: either behaviour is allowed. */
+const PUSH_SREG32_NOTE = 'selector zero-extended to 32 bits up to p6; modern writes only the low word, leaving the upper word of the slot unchanged (SDM PUSH: "all recent Core and Atom processors perform a 16-bit move")';
 
 export const dataForms = [
   // ---- primary map: segment PUSH/POP (06 07 0E 16 17 1E 1F) ----
   form({ id: 'Pushw_ES', mnemonic: 'push', opcode: 0x06, modrm: 'none', osz: 16, operands: ['ES'], since: 'i8086' }),
-  form({ id: 'Pushd_ES', mnemonic: 'push', opcode: 0x06, modrm: 'none', osz: 32, operands: ['ES'], since: 'i386', note: 'selector zero-extended to 32 bits before modern; modern writes only the low word, leaving the upper word of the slot unchanged (SDM PUSH: "all recent Core and Atom processors perform a 16-bit move")' }),
+  form({ id: 'Pushd_ES', mnemonic: 'push', opcode: 0x06, modrm: 'none', osz: 32, operands: ['ES'], since: 'i386', note: PUSH_SREG32_NOTE }),
   form({ id: 'Popw_ES', mnemonic: 'pop', opcode: 0x07, modrm: 'none', osz: 16, operands: ['ES'], since: 'i8086' }),
   form({ id: 'Popd_ES', mnemonic: 'pop', opcode: 0x07, modrm: 'none', osz: 32, operands: ['ES'], since: 'i386' }),
   form({ id: 'Pushw_CS', mnemonic: 'push', opcode: 0x0e, modrm: 'none', osz: 16, operands: ['CS'], since: 'i8086' }),
-  form({ id: 'Pushd_CS', mnemonic: 'push', opcode: 0x0e, modrm: 'none', osz: 32, operands: ['CS'], since: 'i386' }),
+  form({ id: 'Pushd_CS', mnemonic: 'push', opcode: 0x0e, modrm: 'none', osz: 32, operands: ['CS'], since: 'i386', note: PUSH_SREG32_NOTE }),
   form({ id: 'Pushw_SS', mnemonic: 'push', opcode: 0x16, modrm: 'none', osz: 16, operands: ['SS'], since: 'i8086' }),
-  form({ id: 'Pushd_SS', mnemonic: 'push', opcode: 0x16, modrm: 'none', osz: 32, operands: ['SS'], since: 'i386' }),
+  form({ id: 'Pushd_SS', mnemonic: 'push', opcode: 0x16, modrm: 'none', osz: 32, operands: ['SS'], since: 'i386', note: PUSH_SREG32_NOTE }),
   // POP SS inhibits interrupts and debug traps until after the next instruction (SDM POP), so it ends the block.
   form({ id: 'Popw_SS', mnemonic: 'pop', opcode: 0x17, modrm: 'none', osz: 16, operands: ['SS'], since: 'i8086', flow: 'serialize' }),
   form({ id: 'Popd_SS', mnemonic: 'pop', opcode: 0x17, modrm: 'none', osz: 32, operands: ['SS'], since: 'i386', flow: 'serialize' }),
   form({ id: 'Pushw_DS', mnemonic: 'push', opcode: 0x1e, modrm: 'none', osz: 16, operands: ['DS'], since: 'i8086' }),
-  form({ id: 'Pushd_DS', mnemonic: 'push', opcode: 0x1e, modrm: 'none', osz: 32, operands: ['DS'], since: 'i386' }),
+  form({ id: 'Pushd_DS', mnemonic: 'push', opcode: 0x1e, modrm: 'none', osz: 32, operands: ['DS'], since: 'i386', note: PUSH_SREG32_NOTE }),
   form({ id: 'Popw_DS', mnemonic: 'pop', opcode: 0x1f, modrm: 'none', osz: 16, operands: ['DS'], since: 'i8086' }),
   form({ id: 'Popd_DS', mnemonic: 'pop', opcode: 0x1f, modrm: 'none', osz: 32, operands: ['DS'], since: 'i386' }),
 
@@ -162,12 +165,12 @@ export const dataForms = [
   // ---- 0F 31: RDTSC; 0F A0-A9: PUSH/POP FS GS, CPUID ----
   form({ id: 'Rdtsc', mnemonic: 'rdtsc', map: '0f', opcode: 0x31, modrm: 'none', since: 'pentium', note: 'EDX:EAX = retired instructions before this one + tscOffset (xvc has no other clock); CR4.TSD with CPL > 0: #GP(0)' }),
   form({ id: 'Pushw_FS', mnemonic: 'push', map: '0f', opcode: 0xa0, modrm: 'none', osz: 16, operands: ['FS'], since: 'i386' }),
-  form({ id: 'Pushd_FS', mnemonic: 'push', map: '0f', opcode: 0xa0, modrm: 'none', osz: 32, operands: ['FS'], since: 'i386' }),
+  form({ id: 'Pushd_FS', mnemonic: 'push', map: '0f', opcode: 0xa0, modrm: 'none', osz: 32, operands: ['FS'], since: 'i386', note: PUSH_SREG32_NOTE }),
   form({ id: 'Popw_FS', mnemonic: 'pop', map: '0f', opcode: 0xa1, modrm: 'none', osz: 16, operands: ['FS'], since: 'i386' }),
   form({ id: 'Popd_FS', mnemonic: 'pop', map: '0f', opcode: 0xa1, modrm: 'none', osz: 32, operands: ['FS'], since: 'i386' }),
   form({ id: 'Cpuid', mnemonic: 'cpuid', map: '0f', opcode: 0xa2, modrm: 'none', since: 'i486', flow: 'serialize', note: 'later 486 steppings; #UD on models without CPUID data (xvc: i486 and older). A leaf above the maximum returns the highest basic leaf, as Intel parts do (SDM CPUID)' }),
   form({ id: 'Pushw_GS', mnemonic: 'push', map: '0f', opcode: 0xa8, modrm: 'none', osz: 16, operands: ['GS'], since: 'i386' }),
-  form({ id: 'Pushd_GS', mnemonic: 'push', map: '0f', opcode: 0xa8, modrm: 'none', osz: 32, operands: ['GS'], since: 'i386' }),
+  form({ id: 'Pushd_GS', mnemonic: 'push', map: '0f', opcode: 0xa8, modrm: 'none', osz: 32, operands: ['GS'], since: 'i386', note: PUSH_SREG32_NOTE }),
   form({ id: 'Popw_GS', mnemonic: 'pop', map: '0f', opcode: 0xa9, modrm: 'none', osz: 16, operands: ['GS'], since: 'i386' }),
   form({ id: 'Popd_GS', mnemonic: 'pop', map: '0f', opcode: 0xa9, modrm: 'none', osz: 32, operands: ['GS'], since: 'i386' }),
 

@@ -59,7 +59,7 @@ function group2<const N extends ShiftName>(name: N, row: ShiftRow): Array<FormRe
   const records: Array<FormRecord & { readonly id: ShiftId<N> }> = [];
   for (const bits of [8, 16, 32] as const) {
     for (const e of encodings) {
-      const f = shiftFlags(row.kind, e.suffix === '1' ? '1' : e.suffix, bits);
+      const f = shiftFlags(row.kind, e.suffix, bits);
       const id = `${name}_rm${bits}_${e.suffix}` as ShiftId<N>;
       records.push(form({
         id,
@@ -69,7 +69,7 @@ function group2<const N extends ShiftName>(name: N, row: ShiftRow): Array<FormRe
         ext: row.ext,
         ...(bits === 8 ? {} : { osz: bits }),
         operands: [bits === 8 ? 'Eb' : 'Ev', e.count],
-        since: bits === 32 ? 'i386' : e.since === 'i186' || row.since === 'i186' ? 'i186' : 'i8086',
+        since: bits === 32 ? 'i386' : e.since,
         flagsWritten: f.w,
         flagsUndefined: f.u,
         flagsRead: f.r,
