@@ -60,6 +60,8 @@ export class Insn {
   lock = false;
   /** Number of prefix bytes, for tooling and the length limit. */
   prefixCount = 0;
+  /** Position in its pre-decoded block: RDTSC adds it to the block-start count for an exact clock. */
+  blockIndex = 0;
   /** For INVALID: UNMODELLED_X87 or UNMODELLED_SIMD when the opcode exists but xvc does not model it. */
   unmodelled = 0;
 }

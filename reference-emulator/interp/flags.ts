@@ -4,12 +4,13 @@
  * is computed only when something reads it. Most results are never read (the next instruction
  * overwrites them), so this saves the work of computing six flags on every ALU operation.
  *
- * `cpu.lazyMask` says which of the six status flags come from the lazy record; the others, and
+ * `cpu.lazy[LZ_MASK]!` says which of the six status flags come from the lazy record; the others, and
  * every control flag, live in `cpu.flags`. Values are kept masked to the operand width
  * (8 and 16 bits as non-negative numbers, 32 bits as int32).
  */
 
 import type { CpuState } from '../machine/cpu-state.ts';
+import { LZ_BITS, LZ_CARRY_IN, LZ_DST, LZ_MASK, LZ_OP, LZ_RES, LZ_SRC } from '../machine/cpu-state.ts';
 import { FLAG_AF, FLAG_CF, FLAG_OF, FLAG_PF, FLAG_SF, FLAG_ZF, FLAGS_STATUS } from '../isa/schema.ts';
 
 /** Lazy operation kinds. */
@@ -34,17 +35,17 @@ export function widthMask(bits: number): number {
 
 /** Records an ADD/ADC/SUB/SBB/logic result: all six status flags become lazy. */
 export function setLazy(cpu: CpuState, op: number, bits: number, dst: number, src: number, res: number): void {
-  cpu.lazyOp = op;
-  cpu.lazyBits = bits;
-  cpu.lazyDst = dst;
-  cpu.lazySrc = src;
-  cpu.lazyRes = res;
-  cpu.lazyMask = FLAGS_STATUS;
+  cpu.lazy[LZ_OP] = op;
+  cpu.lazy[LZ_BITS] = bits;
+  cpu.lazy[LZ_DST] = dst;
+  cpu.lazy[LZ_SRC] = src;
+  cpu.lazy[LZ_RES] = res;
+  cpu.lazy[LZ_MASK] = FLAGS_STATUS;
 }
 
 /** ADC/SBB: like setLazy, with the carry that went in. */
 export function setLazyCarry(cpu: CpuState, op: number, bits: number, dst: number, src: number, res: number, carryIn: number): void {
-  cpu.lazyCarryIn = carryIn;
+  cpu.lazy[LZ_CARRY_IN] = carryIn;
   setLazy(cpu, op, bits, dst, src, res);
 }
 
@@ -55,12 +56,12 @@ export function setLazyCarry(cpu: CpuState, op: number, bits: number, dst: numbe
 export function setLazyKeepCarry(cpu: CpuState, op: number, bits: number, dst: number, res: number): void {
   const cf = getCF(cpu);
   cpu.flags = (cpu.flags & ~FLAG_CF) | cf;
-  cpu.lazyOp = op;
-  cpu.lazyBits = bits;
-  cpu.lazyDst = dst;
-  cpu.lazySrc = 1;
-  cpu.lazyRes = res;
-  cpu.lazyMask = FLAGS_STATUS & ~FLAG_CF;
+  cpu.lazy[LZ_OP] = op;
+  cpu.lazy[LZ_BITS] = bits;
+  cpu.lazy[LZ_DST] = dst;
+  cpu.lazy[LZ_SRC] = 1;
+  cpu.lazy[LZ_RES] = res;
+  cpu.lazy[LZ_MASK] = FLAGS_STATUS & ~FLAG_CF;
 }
 
 /**
@@ -68,11 +69,11 @@ export function setLazyKeepCarry(cpu: CpuState, op: number, bits: number, dst: n
  * multiplies and BCD adjusts compute their flags eagerly and use this.
  */
 export function setStatusFlags(cpu: CpuState, mask: number, values: number): void {
-  if (cpu.lazyMask & ~mask) {
+  if (cpu.lazy[LZ_MASK]! & ~mask) {
     // The flags that stay lazy must be made concrete before the record is overwritten later.
     materializeFlags(cpu);
   }
-  cpu.lazyMask = 0;
+  cpu.lazy[LZ_MASK] = 0;
   cpu.flags = (cpu.flags & ~mask) | (values & mask);
 }
 
@@ -83,46 +84,46 @@ export function szpFlags(bits: number, res: number): number {
 }
 
 export function getCF(cpu: CpuState): number {
-  if ((cpu.lazyMask & FLAG_CF) === 0) return cpu.flags & FLAG_CF;
-  const dst = cpu.lazyDst >>> 0;
-  const res = cpu.lazyRes >>> 0;
-  switch (cpu.lazyOp) {
+  if ((cpu.lazy[LZ_MASK]! & FLAG_CF) === 0) return cpu.flags & FLAG_CF;
+  const dst = cpu.lazy[LZ_DST]! >>> 0;
+  const res = cpu.lazy[LZ_RES]! >>> 0;
+  switch (cpu.lazy[LZ_OP]!) {
     case LAZY_ADD: return res < dst ? 1 : 0;
-    case LAZY_ADC: return cpu.lazyCarryIn ? (res <= dst ? 1 : 0) : res < dst ? 1 : 0;
-    case LAZY_SUB: return dst < cpu.lazySrc >>> 0 ? 1 : 0;
-    case LAZY_SBB: return cpu.lazyCarryIn ? (dst <= cpu.lazySrc >>> 0 ? 1 : 0) : dst < cpu.lazySrc >>> 0 ? 1 : 0;
+    case LAZY_ADC: return cpu.lazy[LZ_CARRY_IN]! ? (res <= dst ? 1 : 0) : res < dst ? 1 : 0;
+    case LAZY_SUB: return dst < cpu.lazy[LZ_SRC]! >>> 0 ? 1 : 0;
+    case LAZY_SBB: return cpu.lazy[LZ_CARRY_IN]! ? (dst <= cpu.lazy[LZ_SRC]! >>> 0 ? 1 : 0) : dst < cpu.lazy[LZ_SRC]! >>> 0 ? 1 : 0;
     default: return 0;
   }
 }
 
 export function getZF(cpu: CpuState): number {
-  if ((cpu.lazyMask & FLAG_ZF) === 0) return (cpu.flags >> 6) & 1;
-  return (cpu.lazyRes & widthMask(cpu.lazyBits)) === 0 ? 1 : 0;
+  if ((cpu.lazy[LZ_MASK]! & FLAG_ZF) === 0) return (cpu.flags >> 6) & 1;
+  return (cpu.lazy[LZ_RES]! & widthMask(cpu.lazy[LZ_BITS]!)) === 0 ? 1 : 0;
 }
 
 export function getSF(cpu: CpuState): number {
-  if ((cpu.lazyMask & FLAG_SF) === 0) return (cpu.flags >> 7) & 1;
-  return (cpu.lazyRes >>> (cpu.lazyBits - 1)) & 1;
+  if ((cpu.lazy[LZ_MASK]! & FLAG_SF) === 0) return (cpu.flags >> 7) & 1;
+  return (cpu.lazy[LZ_RES]! >>> (cpu.lazy[LZ_BITS]! - 1)) & 1;
 }
 
 export function getPF(cpu: CpuState): number {
-  if ((cpu.lazyMask & FLAG_PF) === 0) return (cpu.flags >> 2) & 1;
-  return PARITY_EVEN[cpu.lazyRes & 0xff] as number;
+  if ((cpu.lazy[LZ_MASK]! & FLAG_PF) === 0) return (cpu.flags >> 2) & 1;
+  return PARITY_EVEN[cpu.lazy[LZ_RES]! & 0xff] as number;
 }
 
 export function getAF(cpu: CpuState): number {
-  if ((cpu.lazyMask & FLAG_AF) === 0) return (cpu.flags >> 4) & 1;
-  if (cpu.lazyOp === LAZY_LOGIC) return 0;
-  return ((cpu.lazyDst ^ cpu.lazySrc ^ cpu.lazyRes) >> 4) & 1;
+  if ((cpu.lazy[LZ_MASK]! & FLAG_AF) === 0) return (cpu.flags >> 4) & 1;
+  if (cpu.lazy[LZ_OP]! === LAZY_LOGIC) return 0;
+  return ((cpu.lazy[LZ_DST]! ^ cpu.lazy[LZ_SRC]! ^ cpu.lazy[LZ_RES]!) >> 4) & 1;
 }
 
 export function getOF(cpu: CpuState): number {
-  if ((cpu.lazyMask & FLAG_OF) === 0) return (cpu.flags >> 11) & 1;
-  const dst = cpu.lazyDst;
-  const src = cpu.lazySrc;
-  const res = cpu.lazyRes;
-  const shift = cpu.lazyBits - 1;
-  switch (cpu.lazyOp) {
+  if ((cpu.lazy[LZ_MASK]! & FLAG_OF) === 0) return (cpu.flags >> 11) & 1;
+  const dst = cpu.lazy[LZ_DST]!;
+  const src = cpu.lazy[LZ_SRC]!;
+  const res = cpu.lazy[LZ_RES]!;
+  const shift = cpu.lazy[LZ_BITS]! - 1;
+  switch (cpu.lazy[LZ_OP]!) {
     case LAZY_ADD:
     case LAZY_ADC: return (((dst ^ res) & (src ^ res)) >>> shift) & 1;
     case LAZY_SUB:
@@ -133,7 +134,7 @@ export function getOF(cpu: CpuState): number {
 
 /** EFLAGS as the architecture sees it. */
 export function getFlags(cpu: CpuState): number {
-  const lazy = cpu.lazyMask;
+  const lazy = cpu.lazy[LZ_MASK]!;
   if (lazy === 0) return cpu.flags;
   let f = cpu.flags & ~lazy;
   if (lazy & FLAG_CF) f |= getCF(cpu);
@@ -148,13 +149,13 @@ export function getFlags(cpu: CpuState): number {
 /** Makes every flag concrete in `cpu.flags`. */
 export function materializeFlags(cpu: CpuState): void {
   cpu.flags = getFlags(cpu);
-  cpu.lazyMask = 0;
+  cpu.lazy[LZ_MASK] = 0;
 }
 
 /** Replaces EFLAGS outright (POPF, IRET, SAHF and loaders apply their own write masks first). */
 export function setFlags(cpu: CpuState, value: number): void {
   cpu.flags = (value | 0x2) & ~0x8 & ~0x20 & ~0x8000;
-  cpu.lazyMask = 0;
+  cpu.lazy[LZ_MASK] = 0;
 }
 
 /**
@@ -163,19 +164,19 @@ export function setFlags(cpu: CpuState, value: number): void {
  * comparisons are read straight from its operands.
  */
 export function testCondition(cpu: CpuState, cc: number): boolean {
-  if (cpu.lazyOp === LAZY_SUB && cpu.lazyMask === FLAGS_STATUS) {
-    const shift = 32 - cpu.lazyBits;
+  if (cpu.lazy[LZ_OP]! === LAZY_SUB && cpu.lazy[LZ_MASK]! === FLAGS_STATUS) {
+    const shift = 32 - cpu.lazy[LZ_BITS]!;
     switch (cc) {
-      case 2: return cpu.lazyDst >>> 0 < cpu.lazySrc >>> 0;
-      case 3: return cpu.lazyDst >>> 0 >= cpu.lazySrc >>> 0;
-      case 4: return cpu.lazyDst === cpu.lazySrc;
-      case 5: return cpu.lazyDst !== cpu.lazySrc;
-      case 6: return cpu.lazyDst >>> 0 <= cpu.lazySrc >>> 0;
-      case 7: return cpu.lazyDst >>> 0 > cpu.lazySrc >>> 0;
-      case 12: return cpu.lazyDst << shift < cpu.lazySrc << shift;
-      case 13: return cpu.lazyDst << shift >= cpu.lazySrc << shift;
-      case 14: return cpu.lazyDst << shift <= cpu.lazySrc << shift;
-      case 15: return cpu.lazyDst << shift > cpu.lazySrc << shift;
+      case 2: return cpu.lazy[LZ_DST]! >>> 0 < cpu.lazy[LZ_SRC]! >>> 0;
+      case 3: return cpu.lazy[LZ_DST]! >>> 0 >= cpu.lazy[LZ_SRC]! >>> 0;
+      case 4: return cpu.lazy[LZ_DST]! === cpu.lazy[LZ_SRC]!;
+      case 5: return cpu.lazy[LZ_DST]! !== cpu.lazy[LZ_SRC]!;
+      case 6: return cpu.lazy[LZ_DST]! >>> 0 <= cpu.lazy[LZ_SRC]! >>> 0;
+      case 7: return cpu.lazy[LZ_DST]! >>> 0 > cpu.lazy[LZ_SRC]! >>> 0;
+      case 12: return cpu.lazy[LZ_DST]! << shift < cpu.lazy[LZ_SRC]! << shift;
+      case 13: return cpu.lazy[LZ_DST]! << shift >= cpu.lazy[LZ_SRC]! << shift;
+      case 14: return cpu.lazy[LZ_DST]! << shift <= cpu.lazy[LZ_SRC]! << shift;
+      case 15: return cpu.lazy[LZ_DST]! << shift > cpu.lazy[LZ_SRC]! << shift;
       default: break;
     }
   }

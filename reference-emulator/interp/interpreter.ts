@@ -122,6 +122,7 @@ function buildBlock(interp: Interpreter, linear: number): Block {
       throw e;
     }
     insn.exec = interp.handlers[insn.form]!;
+    insn.blockIndex = insns.length;
     insns.push(insn);
     const form = FORMS[insn.form] as FormRecord;
     eip = insn.next;

@@ -47,12 +47,16 @@ export interface CpuModel {
 
 const GENUINE_INTEL = { ebx: 0x756e6547, edx: 0x49656e69, ecx: 0x6c65746e };
 
-function cpuidLeaves(maxLeaf: number, signature: number, featuresEdx: number, featuresEcx: number): ReadonlyMap<number, CpuidLeaf> {
+function cpuidLeaves(maxLeaf: number, signature: number, featuresEdx: number, featuresEcx: number, extra: ReadonlyArray<[number, CpuidLeaf]> = []): ReadonlyMap<number, CpuidLeaf> {
   return new Map<number, CpuidLeaf>([
     [0, { eax: maxLeaf, ...GENUINE_INTEL }],
     [1, { eax: signature, ebx: 0, ecx: featuresEcx, edx: featuresEdx }],
+    ...extra,
   ]);
 }
+
+/** Leaf 2 of a Pentium II: one iteration, cache and TLB descriptors (SDM Vol. 2A, CPUID, Table 3-12). */
+const P6_LEAF2: [number, CpuidLeaf] = [2, { eax: 0x03020101, ebx: 0, ecx: 0, edx: 0x0c040843 }];
 
 /** CPUID.1:EDX feature bits (SDM Vol. 2A, Table 3-11): only features the reference emulator implements. */
 const EDX_TSC = 1 << 4;
@@ -118,7 +122,7 @@ export const CPU_MODELS: Readonly<Record<CpuModelName, CpuModel>> = {
     realModeFlagsFixedZero: 0x8000,
     realStackFaultVector: 12,
     flagsImplemented: FLAGS_CPUID,
-    cpuid: cpuidLeaves(2, 0x0652, EDX_TSC | EDX_MSR | EDX_CX8 | EDX_SEP | EDX_CMOV, 0),
+    cpuid: cpuidLeaves(2, 0x0652, EDX_TSC | EDX_MSR | EDX_CX8 | EDX_SEP | EDX_CMOV, 0, [P6_LEAF2]),
   },
   modern: {
     name: 'modern',

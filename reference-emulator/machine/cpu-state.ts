@@ -10,8 +10,8 @@
  * - The general registers share one buffer seen through 32-, 16- and 8-bit views, so `AX`, `AL`
  *   and `AH` writes touch exactly the bytes the hardware does. Slot 8 is a permanent zero used as
  *   the "no base / no index" register in effective-address arithmetic.
- * - Status flags are lazy: the last flag-setting operation is kept (`lazy*`) and a flag is
- *   computed only when read. `lazyMask` says which of the six status flags are lazy; the rest
+ * - Status flags are lazy: the last flag-setting operation is kept (`lazy`) and a flag is
+ *   computed only when read. `lazy[LZ_MASK]` says which of the six status flags are lazy; the rest
  *   of EFLAGS lives in `flags`.
  */
 
@@ -66,6 +66,15 @@ export const CR0_NW = 0x20000000;
 export const CR0_CD = 0x40000000;
 export const CR0_PG = 0x80000000 | 0;
 
+/** Slots of `CpuState.lazy`: operation, width in bits, operands, result, ADC/SBB carry-in, lazy-flag mask. */
+export const LZ_OP = 0;
+export const LZ_BITS = 1;
+export const LZ_DST = 2;
+export const LZ_SRC = 3;
+export const LZ_RES = 4;
+export const LZ_CARRY_IN = 5;
+export const LZ_MASK = 6;
+
 export interface DescriptorTableRegister {
   base: number;
   limit: number;
@@ -79,14 +88,11 @@ export interface CpuState {
 
   /** EFLAGS bits that are not lazy; bit 1 is always set. */
   flags: number;
-  lazyOp: number;
-  lazyBits: number;
-  lazyDst: number;
-  lazySrc: number;
-  lazyRes: number;
-  /** Carry-in of ADC/SBB, kept so CF and AF can be derived later. */
-  lazyCarryIn: number;
-  lazyMask: number;
+  /**
+   * The lazy flag record, indexed by LZ_*. An Int32Array rather than object fields because the
+   * values are arbitrary 32-bit numbers, which V8 would otherwise box as heap numbers on store.
+   */
+  readonly lazy: Int32Array;
 
   /** Visible selectors and hidden descriptor caches, indexed by SEG_*. */
   readonly segSel: Uint16Array;
@@ -137,13 +143,7 @@ export function createCpuState(): CpuState {
     r8: new Uint8Array(buffer),
     eip: 0xfff0,
     flags: 0x2,
-    lazyOp: 0,
-    lazyBits: 32,
-    lazyDst: 0,
-    lazySrc: 0,
-    lazyRes: 0,
-    lazyCarryIn: 0,
-    lazyMask: 0,
+    lazy: Int32Array.of(0, 32, 0, 0, 0, 0, 0),
     segSel: new Uint16Array(6),
     segBase: new Int32Array(6),
     segLow: new Float64Array(6),

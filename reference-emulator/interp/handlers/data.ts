@@ -16,9 +16,8 @@
  * - POPF with TF set traps after the next instruction; single-step traps are not modelled yet.
  * - CR4.VME (virtual-8086 mode extensions) is not modelled: PUSHF/POPF in virtual-8086 mode
  *   with IOPL < 3 raise #GP(0), as without VME.
- * - RDTSC reads cpu.icount, which the run loop advances once per block: it is exact for an RDTSC
- *   that starts a block and low by the number of earlier instructions of its block otherwise
- *   (see the interpreter change asked for in the group report).
+ * - RDTSC reads the retired-instruction count: cpu.icount (advanced by the run loop once per
+ *   block) plus the instruction's position in its block.
  */
 
 import type { Handler, Insn } from '../../decoder/insn.ts';
@@ -522,13 +521,13 @@ export const dataHandlers = {
   Nop_rm32: nop,
 
   // ---- RDTSC, CPUID ----
-  Rdtsc: (m) => {
+  Rdtsc: (m, i) => {
     const cpu = m.cpu;
     // CR4.TSD restricts RDTSC to CPL 0; virtual-8086 mode runs at CPL 3 (SDM RDTSC).
     if ((cpu.cr4 & CR4_TSD) !== 0 && (cpu.cr0 & CR0_PE) !== 0 && (cpu.cpl !== 0 || (cpu.flags & FLAG_VM) !== 0)) {
       throw new CpuFault(VEC_GP, 0);
     }
-    const tsc = cpu.icount + cpu.tscOffset;
+    const tsc = cpu.icount + i.blockIndex + cpu.tscOffset;
     cpu.r32[REG_EAX] = tsc; // Int32Array stores take the value modulo 2^32
     cpu.r32[REG_EDX] = Math.floor(tsc / TWO_POW_32);
   },

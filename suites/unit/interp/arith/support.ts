@@ -60,10 +60,11 @@ export function flagText(set: string): string {
 export const ALL_STATUS = 0x8d7;
 
 /**
- * Runs `code` in flat 32-bit protected mode at `cpl` with EFLAGS `flags`, stopping at the first
- * exception (protected-mode delivery is not modelled yet, so the run reports it).
+ * Runs `count` instructions of `code` in flat 32-bit protected mode at `cpl` with EFLAGS `flags`,
+ * stopping at the first exception (protected-mode delivery is not modelled yet, so the run
+ * reports it). No HLT is run: it would fault above CPL 0. A clean run stops with kind `limit`.
  */
-export function runFlat32(code: readonly number[], cpl: number, flags: number): { machine: Machine; stop: StopReason } {
+export function runFlat32(code: readonly number[], count: number, cpl: number, flags: number): { machine: Machine; stop: StopReason } {
   const machine = createMachine({ cpu: 'modern' });
   const interp = createInterpreter(machine);
   enterFlatProtectedMode(machine.cpu);
@@ -71,7 +72,7 @@ export function runFlat32(code: readonly number[], cpl: number, flags: number): 
   machine.cpu.r32[4] = 0x90000;
   setFlags(machine.cpu, flags);
   machine.cpu.eip = 0x1000;
-  pokeBytes(machine.mem, 0x1000, [...code, 0xf4]);
-  const stop = run(interp, { maxInstructions: 100, stopOnException: true });
+  pokeBytes(machine.mem, 0x1000, code);
+  const stop = run(interp, { maxInstructions: count, stopOnException: true });
   return { machine, stop };
 }
