@@ -158,7 +158,15 @@ export async function runSstTest(subject: Subject, test: MooTest, flagsMask: num
   const expectedRam = new Map<number, number>(test.initial.ram);
   for (const [address, value] of test.final.ram) expectedRam.set(address, value);
   const memory: MemoryDiff[] = [];
-  const flagAddress = test.exception?.flagAddress;
+  // EXCP's flag address is the word-aligned bus address; with an odd SP the FLAGS word really
+  // sits one byte higher. Locate it from the final SS:SP (FLAGS is the third word pushed).
+  let flagAddress: number | undefined;
+  if (test.exception) {
+    const ss = expectedFinal.ss ?? initial.ss ?? 0;
+    const sp = expectedFinal.sp ?? initial.sp ?? 0;
+    flagAddress = ((ss << 4) + ((sp + 4) & 0xffff)) & 0xffffff;
+    if ((flagAddress & ~1) !== (test.exception.flagAddress & ~1)) flagAddress = test.exception.flagAddress;
+  }
   for (const [address, bytes] of runsOf([...expectedRam.entries()])) {
     const got = await subject.readMemory(address, bytes.length);
     for (let k = 0; k < bytes.length; k++) {

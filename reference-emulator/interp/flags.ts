@@ -66,14 +66,13 @@ export function setLazyKeepCarry(cpu: CpuState, op: number, bits: number, dst: n
 
 /**
  * Sets the given status flags to concrete values, leaving the other lazy ones lazy. Shifts,
- * multiplies and BCD adjusts compute their flags eagerly and use this.
+ * multiplies and BCD adjusts compute their flags eagerly and use this. Nothing needs to be
+ * materialised: the record is only ever replaced whole by setLazy (which makes every status flag
+ * lazy again) or by setLazyKeepCarry (which makes CF concrete first), so flags still marked lazy
+ * keep reading the record they came from.
  */
 export function setStatusFlags(cpu: CpuState, mask: number, values: number): void {
-  if (cpu.lazy[LZ_MASK]! & ~mask) {
-    // The flags that stay lazy must be made concrete before the record is overwritten later.
-    materializeFlags(cpu);
-  }
-  cpu.lazy[LZ_MASK] = 0;
+  cpu.lazy[LZ_MASK] = cpu.lazy[LZ_MASK]! & ~mask;
   cpu.flags = (cpu.flags & ~mask) | (values & mask);
 }
 

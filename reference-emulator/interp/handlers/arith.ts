@@ -7,13 +7,18 @@
  * Flags the SDM leaves undefined (the `flagsUndefined` of each record) are given one
  * deterministic value per CPU model:
  * - i286: what the SingleStepTests 80286 corpus (real hardware) shows, where a cheap rule
- *   reproduces it (see `flags286` below and the notes at each handler);
- * - later models: what QEMU's TCG does (the third authority after a corpus and the SDM).
+ *   reproduces it: MUL/IMUL, DAA, AAA, AAM (see `setMulFlags`, `daa`, `aaa`, `aam`), and DAS/AAS
+ *   by analogy. DIV/IDIV are the exception: the 286 leaves internal state of its divide loop in
+ *   the flags, with no cheap rule, so they follow the later models;
+ * - later models: what QEMU's TCG does (the third authority after a corpus and the SDM); AF
+ *   after AND/OR/XOR/TEST is 0 everywhere (flags.ts, and the 286 corpus agrees).
  * Comparisons mask these flags anyway; the values only make the emulator deterministic and
  * closer to the hardware a corpus records.
  *
- * Speed: every handler is its own function literal calling an operand-shape helper with a
- * constant operation, so V8 inlines both into a handler specialised for one form and size.
+ * Speed: every handler is its own function literal that calls its operation (`add32` ...)
+ * directly, so each call site has one target and V8 inlines the operation and the small operand
+ * helpers into a handler specialised for one form and size. 8- and 16-bit values stay
+ * non-negative, 32-bit values int32; nothing allocates.
  */
 
 import type { Handler, Insn } from '../../decoder/insn.ts';
@@ -42,12 +47,7 @@ import {
 
 type ArithId = (typeof arithForms)[number]['id'];
 
-/** A two-operand ALU operation: computes, records its flags, returns the result (masked to its width). */
-type AluOp = (cpu: CpuState, dst: number, src: number) => number;
-/** A one-operand operation (INC DEC NOT NEG). */
-type UnaryOp = (cpu: CpuState, value: number) => number;
-
-/** Byte offsets of AL, AH, DL in the register buffer; word indices of AX, DX in the 16-bit view. */
+/** Byte offsets of AL and AH in the register buffer; indices of AX and DX in the 16-bit view. */
 const AL = 0;
 const AH = 1;
 const AX = REG_EAX << 1;
@@ -229,153 +229,35 @@ function neg32(cpu: CpuState, d: number): number {
   return r;
 }
 
-// ---- operand shapes, named after Appendix A: E = ModRM r/m, G = ModRM reg, I = immediate ----
-// A read-modify-write memory operand computes its address once; the `Read` variants (CMP, TEST)
-// only set flags and never write, so they cannot fault on a write or touch a code page.
+// ---- the r/m operand of a read-modify-write ----
+// A memory operand's offset is computed once and used for the read and the write. The handlers
+// call their operation directly (not through these helpers), so every call site sees one target
+// and V8 inlines the operation into the handler.
 
-function ebGb(m: Machine, i: Insn, op: AluOp): void {
-  const cpu = m.cpu;
-  if (i.isMem) {
-    const a = effectiveAddress(cpu, i);
-    write8(m, i.seg, a, op(cpu, read8(m, i.seg, a), cpu.r8[i.reg8]!));
-  } else {
-    cpu.r8[i.rm8] = op(cpu, cpu.r8[i.rm8]!, cpu.r8[i.reg8]!);
-  }
+/** Offset of a memory r/m operand; unused (0) for a register one. */
+function rmOffset(m: Machine, i: Insn): number {
+  return i.isMem ? effectiveAddress(m.cpu, i) : 0;
 }
-function ebGbRead(m: Machine, i: Insn, op: AluOp): void {
-  op(m.cpu, readRm8(m, i), m.cpu.r8[i.reg8]!);
+function loadEb(m: Machine, i: Insn, offset: number): number {
+  return i.isMem ? read8(m, i.seg, offset) : m.cpu.r8[i.rm8]!;
 }
-function gbEb(m: Machine, i: Insn, op: AluOp): void {
-  const cpu = m.cpu;
-  cpu.r8[i.reg8] = op(cpu, cpu.r8[i.reg8]!, readRm8(m, i));
+function storeEb(m: Machine, i: Insn, offset: number, value: number): void {
+  if (i.isMem) write8(m, i.seg, offset, value);
+  else m.cpu.r8[i.rm8] = value;
 }
-function gbEbRead(m: Machine, i: Insn, op: AluOp): void {
-  op(m.cpu, m.cpu.r8[i.reg8]!, readRm8(m, i));
+function loadEw(m: Machine, i: Insn, offset: number): number {
+  return i.isMem ? read16(m, i.seg, offset) : m.cpu.r16[i.rm << 1]!;
 }
-function alIb(m: Machine, i: Insn, op: AluOp): void {
-  const cpu = m.cpu;
-  cpu.r8[AL] = op(cpu, cpu.r8[AL]!, i.imm);
+function storeEw(m: Machine, i: Insn, offset: number, value: number): void {
+  if (i.isMem) write16(m, i.seg, offset, value);
+  else m.cpu.r16[i.rm << 1] = value;
 }
-function alIbRead(m: Machine, i: Insn, op: AluOp): void {
-  op(m.cpu, m.cpu.r8[AL]!, i.imm);
+function loadEd(m: Machine, i: Insn, offset: number): number {
+  return i.isMem ? read32(m, i.seg, offset) : m.cpu.r32[i.rm]!;
 }
-function ebIb(m: Machine, i: Insn, op: AluOp): void {
-  const cpu = m.cpu;
-  if (i.isMem) {
-    const a = effectiveAddress(cpu, i);
-    write8(m, i.seg, a, op(cpu, read8(m, i.seg, a), i.imm));
-  } else {
-    cpu.r8[i.rm8] = op(cpu, cpu.r8[i.rm8]!, i.imm);
-  }
-}
-function ebIbRead(m: Machine, i: Insn, op: AluOp): void {
-  op(m.cpu, readRm8(m, i), i.imm);
-}
-function eb(m: Machine, i: Insn, op: UnaryOp): void {
-  const cpu = m.cpu;
-  if (i.isMem) {
-    const a = effectiveAddress(cpu, i);
-    write8(m, i.seg, a, op(cpu, read8(m, i.seg, a)));
-  } else {
-    cpu.r8[i.rm8] = op(cpu, cpu.r8[i.rm8]!);
-  }
-}
-
-function ewGw(m: Machine, i: Insn, op: AluOp): void {
-  const cpu = m.cpu;
-  if (i.isMem) {
-    const a = effectiveAddress(cpu, i);
-    write16(m, i.seg, a, op(cpu, read16(m, i.seg, a), cpu.r16[i.reg << 1]!));
-  } else {
-    cpu.r16[i.rm << 1] = op(cpu, cpu.r16[i.rm << 1]!, cpu.r16[i.reg << 1]!);
-  }
-}
-function ewGwRead(m: Machine, i: Insn, op: AluOp): void {
-  op(m.cpu, readRm16(m, i), m.cpu.r16[i.reg << 1]!);
-}
-function gwEw(m: Machine, i: Insn, op: AluOp): void {
-  const cpu = m.cpu;
-  cpu.r16[i.reg << 1] = op(cpu, cpu.r16[i.reg << 1]!, readRm16(m, i));
-}
-function gwEwRead(m: Machine, i: Insn, op: AluOp): void {
-  op(m.cpu, m.cpu.r16[i.reg << 1]!, readRm16(m, i));
-}
-/** 16-bit immediates are masked: an `Ibs` arrives sign-extended to 32 bits. */
-function axIw(m: Machine, i: Insn, op: AluOp): void {
-  const cpu = m.cpu;
-  cpu.r16[AX] = op(cpu, cpu.r16[AX]!, i.imm & 0xffff);
-}
-function axIwRead(m: Machine, i: Insn, op: AluOp): void {
-  op(m.cpu, m.cpu.r16[AX]!, i.imm & 0xffff);
-}
-function ewIw(m: Machine, i: Insn, op: AluOp): void {
-  const cpu = m.cpu;
-  if (i.isMem) {
-    const a = effectiveAddress(cpu, i);
-    write16(m, i.seg, a, op(cpu, read16(m, i.seg, a), i.imm & 0xffff));
-  } else {
-    cpu.r16[i.rm << 1] = op(cpu, cpu.r16[i.rm << 1]!, i.imm & 0xffff);
-  }
-}
-function ewIwRead(m: Machine, i: Insn, op: AluOp): void {
-  op(m.cpu, readRm16(m, i), i.imm & 0xffff);
-}
-function ew(m: Machine, i: Insn, op: UnaryOp): void {
-  const cpu = m.cpu;
-  if (i.isMem) {
-    const a = effectiveAddress(cpu, i);
-    write16(m, i.seg, a, op(cpu, read16(m, i.seg, a)));
-  } else {
-    cpu.r16[i.rm << 1] = op(cpu, cpu.r16[i.rm << 1]!);
-  }
-}
-
-function edGd(m: Machine, i: Insn, op: AluOp): void {
-  const cpu = m.cpu;
-  if (i.isMem) {
-    const a = effectiveAddress(cpu, i);
-    write32(m, i.seg, a, op(cpu, read32(m, i.seg, a), cpu.r32[i.reg]!));
-  } else {
-    cpu.r32[i.rm] = op(cpu, cpu.r32[i.rm]!, cpu.r32[i.reg]!);
-  }
-}
-function edGdRead(m: Machine, i: Insn, op: AluOp): void {
-  op(m.cpu, readRm32(m, i), m.cpu.r32[i.reg]!);
-}
-function gdEd(m: Machine, i: Insn, op: AluOp): void {
-  const cpu = m.cpu;
-  cpu.r32[i.reg] = op(cpu, cpu.r32[i.reg]!, readRm32(m, i));
-}
-function gdEdRead(m: Machine, i: Insn, op: AluOp): void {
-  op(m.cpu, m.cpu.r32[i.reg]!, readRm32(m, i));
-}
-function eaxId(m: Machine, i: Insn, op: AluOp): void {
-  const cpu = m.cpu;
-  cpu.r32[REG_EAX] = op(cpu, cpu.r32[REG_EAX]!, i.imm);
-}
-function eaxIdRead(m: Machine, i: Insn, op: AluOp): void {
-  op(m.cpu, m.cpu.r32[REG_EAX]!, i.imm);
-}
-function edId(m: Machine, i: Insn, op: AluOp): void {
-  const cpu = m.cpu;
-  if (i.isMem) {
-    const a = effectiveAddress(cpu, i);
-    write32(m, i.seg, a, op(cpu, read32(m, i.seg, a), i.imm));
-  } else {
-    cpu.r32[i.rm] = op(cpu, cpu.r32[i.rm]!, i.imm);
-  }
-}
-function edIdRead(m: Machine, i: Insn, op: AluOp): void {
-  op(m.cpu, readRm32(m, i), i.imm);
-}
-function ed(m: Machine, i: Insn, op: UnaryOp): void {
-  const cpu = m.cpu;
-  if (i.isMem) {
-    const a = effectiveAddress(cpu, i);
-    write32(m, i.seg, a, op(cpu, read32(m, i.seg, a)));
-  } else {
-    cpu.r32[i.rm] = op(cpu, cpu.r32[i.rm]!);
-  }
+function storeEd(m: Machine, i: Insn, offset: number, value: number): void {
+  if (i.isMem) write32(m, i.seg, offset, value);
+  else m.cpu.r32[i.rm] = value;
 }
 
 // ---- multiply and divide (SDM Vol. 2B, MUL IMUL; Vol. 2A, DIV IDIV) ----
@@ -421,7 +303,7 @@ function divideError(): never {
   throw new CpuFault(VEC_DE);
 }
 
-/** DIV/IDIV flags: all undefined; left unchanged on later models (QEMU). */
+/** DIV/IDIV flags: all undefined; left unchanged, as QEMU does (the 286's values are not modelled). */
 function setDivFlags(_m: Machine): void {}
 
 /**
@@ -635,179 +517,538 @@ function checkIopl(m: Machine): void {
 
 export const arithHandlers = {
   // ADD (00-05, 80-83 /0)
-  Add_rm8_r8: (m, i) => ebGb(m, i, add8),
-  Add_rm16_r16: (m, i) => ewGw(m, i, add16),
-  Add_rm32_r32: (m, i) => edGd(m, i, add32),
-  Add_r8_rm8: (m, i) => gbEb(m, i, add8),
-  Add_r16_rm16: (m, i) => gwEw(m, i, add16),
-  Add_r32_rm32: (m, i) => gdEd(m, i, add32),
-  Add_AL_imm8: (m, i) => alIb(m, i, add8),
-  Add_AX_imm16: (m, i) => axIw(m, i, add16),
-  Add_EAX_imm32: (m, i) => eaxId(m, i, add32),
-  Add_rm8_imm8: (m, i) => ebIb(m, i, add8),
-  Add_rm8_imm8_82: (m, i) => ebIb(m, i, add8),
-  Add_rm16_imm16: (m, i) => ewIw(m, i, add16),
-  Add_rm32_imm32: (m, i) => edId(m, i, add32),
-  Add_rm16_imm8: (m, i) => ewIw(m, i, add16),
-  Add_rm32_imm8: (m, i) => edId(m, i, add32),
+  Add_rm8_r8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, add8(m.cpu, loadEb(m, i, a), m.cpu.r8[i.reg8]!));
+  },
+  Add_rm16_r16: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, add16(m.cpu, loadEw(m, i, a), m.cpu.r16[i.reg << 1]!));
+  },
+  Add_rm32_r32: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, add32(m.cpu, loadEd(m, i, a), m.cpu.r32[i.reg]!));
+  },
+  Add_r8_rm8: (m, i) => {
+    m.cpu.r8[i.reg8] = add8(m.cpu, m.cpu.r8[i.reg8]!, readRm8(m, i));
+  },
+  Add_r16_rm16: (m, i) => {
+    m.cpu.r16[i.reg << 1] = add16(m.cpu, m.cpu.r16[i.reg << 1]!, readRm16(m, i));
+  },
+  Add_r32_rm32: (m, i) => {
+    m.cpu.r32[i.reg] = add32(m.cpu, m.cpu.r32[i.reg]!, readRm32(m, i));
+  },
+  Add_AL_imm8: (m, i) => {
+    m.cpu.r8[AL] = add8(m.cpu, m.cpu.r8[AL]!, i.imm);
+  },
+  Add_AX_imm16: (m, i) => {
+    m.cpu.r16[AX] = add16(m.cpu, m.cpu.r16[AX]!, i.imm);
+  },
+  Add_EAX_imm32: (m, i) => {
+    m.cpu.r32[REG_EAX] = add32(m.cpu, m.cpu.r32[REG_EAX]!, i.imm);
+  },
+  Add_rm8_imm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, add8(m.cpu, loadEb(m, i, a), i.imm));
+  },
+  Add_rm8_imm8_82: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, add8(m.cpu, loadEb(m, i, a), i.imm));
+  },
+  Add_rm16_imm16: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, add16(m.cpu, loadEw(m, i, a), i.imm));
+  },
+  Add_rm32_imm32: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, add32(m.cpu, loadEd(m, i, a), i.imm));
+  },
+  Add_rm16_imm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, add16(m.cpu, loadEw(m, i, a), i.imm & 0xffff));
+  },
+  Add_rm32_imm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, add32(m.cpu, loadEd(m, i, a), i.imm));
+  },
   // OR (08-0D, 80-83 /1)
-  Or_rm8_r8: (m, i) => ebGb(m, i, or8),
-  Or_rm16_r16: (m, i) => ewGw(m, i, or16),
-  Or_rm32_r32: (m, i) => edGd(m, i, or32),
-  Or_r8_rm8: (m, i) => gbEb(m, i, or8),
-  Or_r16_rm16: (m, i) => gwEw(m, i, or16),
-  Or_r32_rm32: (m, i) => gdEd(m, i, or32),
-  Or_AL_imm8: (m, i) => alIb(m, i, or8),
-  Or_AX_imm16: (m, i) => axIw(m, i, or16),
-  Or_EAX_imm32: (m, i) => eaxId(m, i, or32),
-  Or_rm8_imm8: (m, i) => ebIb(m, i, or8),
-  Or_rm8_imm8_82: (m, i) => ebIb(m, i, or8),
-  Or_rm16_imm16: (m, i) => ewIw(m, i, or16),
-  Or_rm32_imm32: (m, i) => edId(m, i, or32),
-  Or_rm16_imm8: (m, i) => ewIw(m, i, or16),
-  Or_rm32_imm8: (m, i) => edId(m, i, or32),
+  Or_rm8_r8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, or8(m.cpu, loadEb(m, i, a), m.cpu.r8[i.reg8]!));
+  },
+  Or_rm16_r16: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, or16(m.cpu, loadEw(m, i, a), m.cpu.r16[i.reg << 1]!));
+  },
+  Or_rm32_r32: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, or32(m.cpu, loadEd(m, i, a), m.cpu.r32[i.reg]!));
+  },
+  Or_r8_rm8: (m, i) => {
+    m.cpu.r8[i.reg8] = or8(m.cpu, m.cpu.r8[i.reg8]!, readRm8(m, i));
+  },
+  Or_r16_rm16: (m, i) => {
+    m.cpu.r16[i.reg << 1] = or16(m.cpu, m.cpu.r16[i.reg << 1]!, readRm16(m, i));
+  },
+  Or_r32_rm32: (m, i) => {
+    m.cpu.r32[i.reg] = or32(m.cpu, m.cpu.r32[i.reg]!, readRm32(m, i));
+  },
+  Or_AL_imm8: (m, i) => {
+    m.cpu.r8[AL] = or8(m.cpu, m.cpu.r8[AL]!, i.imm);
+  },
+  Or_AX_imm16: (m, i) => {
+    m.cpu.r16[AX] = or16(m.cpu, m.cpu.r16[AX]!, i.imm);
+  },
+  Or_EAX_imm32: (m, i) => {
+    m.cpu.r32[REG_EAX] = or32(m.cpu, m.cpu.r32[REG_EAX]!, i.imm);
+  },
+  Or_rm8_imm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, or8(m.cpu, loadEb(m, i, a), i.imm));
+  },
+  Or_rm8_imm8_82: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, or8(m.cpu, loadEb(m, i, a), i.imm));
+  },
+  Or_rm16_imm16: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, or16(m.cpu, loadEw(m, i, a), i.imm));
+  },
+  Or_rm32_imm32: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, or32(m.cpu, loadEd(m, i, a), i.imm));
+  },
+  Or_rm16_imm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, or16(m.cpu, loadEw(m, i, a), i.imm & 0xffff));
+  },
+  Or_rm32_imm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, or32(m.cpu, loadEd(m, i, a), i.imm));
+  },
   // ADC (10-15, 80-83 /2)
-  Adc_rm8_r8: (m, i) => ebGb(m, i, adc8),
-  Adc_rm16_r16: (m, i) => ewGw(m, i, adc16),
-  Adc_rm32_r32: (m, i) => edGd(m, i, adc32),
-  Adc_r8_rm8: (m, i) => gbEb(m, i, adc8),
-  Adc_r16_rm16: (m, i) => gwEw(m, i, adc16),
-  Adc_r32_rm32: (m, i) => gdEd(m, i, adc32),
-  Adc_AL_imm8: (m, i) => alIb(m, i, adc8),
-  Adc_AX_imm16: (m, i) => axIw(m, i, adc16),
-  Adc_EAX_imm32: (m, i) => eaxId(m, i, adc32),
-  Adc_rm8_imm8: (m, i) => ebIb(m, i, adc8),
-  Adc_rm8_imm8_82: (m, i) => ebIb(m, i, adc8),
-  Adc_rm16_imm16: (m, i) => ewIw(m, i, adc16),
-  Adc_rm32_imm32: (m, i) => edId(m, i, adc32),
-  Adc_rm16_imm8: (m, i) => ewIw(m, i, adc16),
-  Adc_rm32_imm8: (m, i) => edId(m, i, adc32),
+  Adc_rm8_r8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, adc8(m.cpu, loadEb(m, i, a), m.cpu.r8[i.reg8]!));
+  },
+  Adc_rm16_r16: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, adc16(m.cpu, loadEw(m, i, a), m.cpu.r16[i.reg << 1]!));
+  },
+  Adc_rm32_r32: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, adc32(m.cpu, loadEd(m, i, a), m.cpu.r32[i.reg]!));
+  },
+  Adc_r8_rm8: (m, i) => {
+    m.cpu.r8[i.reg8] = adc8(m.cpu, m.cpu.r8[i.reg8]!, readRm8(m, i));
+  },
+  Adc_r16_rm16: (m, i) => {
+    m.cpu.r16[i.reg << 1] = adc16(m.cpu, m.cpu.r16[i.reg << 1]!, readRm16(m, i));
+  },
+  Adc_r32_rm32: (m, i) => {
+    m.cpu.r32[i.reg] = adc32(m.cpu, m.cpu.r32[i.reg]!, readRm32(m, i));
+  },
+  Adc_AL_imm8: (m, i) => {
+    m.cpu.r8[AL] = adc8(m.cpu, m.cpu.r8[AL]!, i.imm);
+  },
+  Adc_AX_imm16: (m, i) => {
+    m.cpu.r16[AX] = adc16(m.cpu, m.cpu.r16[AX]!, i.imm);
+  },
+  Adc_EAX_imm32: (m, i) => {
+    m.cpu.r32[REG_EAX] = adc32(m.cpu, m.cpu.r32[REG_EAX]!, i.imm);
+  },
+  Adc_rm8_imm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, adc8(m.cpu, loadEb(m, i, a), i.imm));
+  },
+  Adc_rm8_imm8_82: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, adc8(m.cpu, loadEb(m, i, a), i.imm));
+  },
+  Adc_rm16_imm16: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, adc16(m.cpu, loadEw(m, i, a), i.imm));
+  },
+  Adc_rm32_imm32: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, adc32(m.cpu, loadEd(m, i, a), i.imm));
+  },
+  Adc_rm16_imm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, adc16(m.cpu, loadEw(m, i, a), i.imm & 0xffff));
+  },
+  Adc_rm32_imm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, adc32(m.cpu, loadEd(m, i, a), i.imm));
+  },
   // SBB (18-1D, 80-83 /3)
-  Sbb_rm8_r8: (m, i) => ebGb(m, i, sbb8),
-  Sbb_rm16_r16: (m, i) => ewGw(m, i, sbb16),
-  Sbb_rm32_r32: (m, i) => edGd(m, i, sbb32),
-  Sbb_r8_rm8: (m, i) => gbEb(m, i, sbb8),
-  Sbb_r16_rm16: (m, i) => gwEw(m, i, sbb16),
-  Sbb_r32_rm32: (m, i) => gdEd(m, i, sbb32),
-  Sbb_AL_imm8: (m, i) => alIb(m, i, sbb8),
-  Sbb_AX_imm16: (m, i) => axIw(m, i, sbb16),
-  Sbb_EAX_imm32: (m, i) => eaxId(m, i, sbb32),
-  Sbb_rm8_imm8: (m, i) => ebIb(m, i, sbb8),
-  Sbb_rm8_imm8_82: (m, i) => ebIb(m, i, sbb8),
-  Sbb_rm16_imm16: (m, i) => ewIw(m, i, sbb16),
-  Sbb_rm32_imm32: (m, i) => edId(m, i, sbb32),
-  Sbb_rm16_imm8: (m, i) => ewIw(m, i, sbb16),
-  Sbb_rm32_imm8: (m, i) => edId(m, i, sbb32),
+  Sbb_rm8_r8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, sbb8(m.cpu, loadEb(m, i, a), m.cpu.r8[i.reg8]!));
+  },
+  Sbb_rm16_r16: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, sbb16(m.cpu, loadEw(m, i, a), m.cpu.r16[i.reg << 1]!));
+  },
+  Sbb_rm32_r32: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, sbb32(m.cpu, loadEd(m, i, a), m.cpu.r32[i.reg]!));
+  },
+  Sbb_r8_rm8: (m, i) => {
+    m.cpu.r8[i.reg8] = sbb8(m.cpu, m.cpu.r8[i.reg8]!, readRm8(m, i));
+  },
+  Sbb_r16_rm16: (m, i) => {
+    m.cpu.r16[i.reg << 1] = sbb16(m.cpu, m.cpu.r16[i.reg << 1]!, readRm16(m, i));
+  },
+  Sbb_r32_rm32: (m, i) => {
+    m.cpu.r32[i.reg] = sbb32(m.cpu, m.cpu.r32[i.reg]!, readRm32(m, i));
+  },
+  Sbb_AL_imm8: (m, i) => {
+    m.cpu.r8[AL] = sbb8(m.cpu, m.cpu.r8[AL]!, i.imm);
+  },
+  Sbb_AX_imm16: (m, i) => {
+    m.cpu.r16[AX] = sbb16(m.cpu, m.cpu.r16[AX]!, i.imm);
+  },
+  Sbb_EAX_imm32: (m, i) => {
+    m.cpu.r32[REG_EAX] = sbb32(m.cpu, m.cpu.r32[REG_EAX]!, i.imm);
+  },
+  Sbb_rm8_imm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, sbb8(m.cpu, loadEb(m, i, a), i.imm));
+  },
+  Sbb_rm8_imm8_82: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, sbb8(m.cpu, loadEb(m, i, a), i.imm));
+  },
+  Sbb_rm16_imm16: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, sbb16(m.cpu, loadEw(m, i, a), i.imm));
+  },
+  Sbb_rm32_imm32: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, sbb32(m.cpu, loadEd(m, i, a), i.imm));
+  },
+  Sbb_rm16_imm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, sbb16(m.cpu, loadEw(m, i, a), i.imm & 0xffff));
+  },
+  Sbb_rm32_imm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, sbb32(m.cpu, loadEd(m, i, a), i.imm));
+  },
   // AND (20-25, 80-83 /4)
-  And_rm8_r8: (m, i) => ebGb(m, i, and8),
-  And_rm16_r16: (m, i) => ewGw(m, i, and16),
-  And_rm32_r32: (m, i) => edGd(m, i, and32),
-  And_r8_rm8: (m, i) => gbEb(m, i, and8),
-  And_r16_rm16: (m, i) => gwEw(m, i, and16),
-  And_r32_rm32: (m, i) => gdEd(m, i, and32),
-  And_AL_imm8: (m, i) => alIb(m, i, and8),
-  And_AX_imm16: (m, i) => axIw(m, i, and16),
-  And_EAX_imm32: (m, i) => eaxId(m, i, and32),
-  And_rm8_imm8: (m, i) => ebIb(m, i, and8),
-  And_rm8_imm8_82: (m, i) => ebIb(m, i, and8),
-  And_rm16_imm16: (m, i) => ewIw(m, i, and16),
-  And_rm32_imm32: (m, i) => edId(m, i, and32),
-  And_rm16_imm8: (m, i) => ewIw(m, i, and16),
-  And_rm32_imm8: (m, i) => edId(m, i, and32),
+  And_rm8_r8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, and8(m.cpu, loadEb(m, i, a), m.cpu.r8[i.reg8]!));
+  },
+  And_rm16_r16: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, and16(m.cpu, loadEw(m, i, a), m.cpu.r16[i.reg << 1]!));
+  },
+  And_rm32_r32: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, and32(m.cpu, loadEd(m, i, a), m.cpu.r32[i.reg]!));
+  },
+  And_r8_rm8: (m, i) => {
+    m.cpu.r8[i.reg8] = and8(m.cpu, m.cpu.r8[i.reg8]!, readRm8(m, i));
+  },
+  And_r16_rm16: (m, i) => {
+    m.cpu.r16[i.reg << 1] = and16(m.cpu, m.cpu.r16[i.reg << 1]!, readRm16(m, i));
+  },
+  And_r32_rm32: (m, i) => {
+    m.cpu.r32[i.reg] = and32(m.cpu, m.cpu.r32[i.reg]!, readRm32(m, i));
+  },
+  And_AL_imm8: (m, i) => {
+    m.cpu.r8[AL] = and8(m.cpu, m.cpu.r8[AL]!, i.imm);
+  },
+  And_AX_imm16: (m, i) => {
+    m.cpu.r16[AX] = and16(m.cpu, m.cpu.r16[AX]!, i.imm);
+  },
+  And_EAX_imm32: (m, i) => {
+    m.cpu.r32[REG_EAX] = and32(m.cpu, m.cpu.r32[REG_EAX]!, i.imm);
+  },
+  And_rm8_imm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, and8(m.cpu, loadEb(m, i, a), i.imm));
+  },
+  And_rm8_imm8_82: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, and8(m.cpu, loadEb(m, i, a), i.imm));
+  },
+  And_rm16_imm16: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, and16(m.cpu, loadEw(m, i, a), i.imm));
+  },
+  And_rm32_imm32: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, and32(m.cpu, loadEd(m, i, a), i.imm));
+  },
+  And_rm16_imm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, and16(m.cpu, loadEw(m, i, a), i.imm & 0xffff));
+  },
+  And_rm32_imm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, and32(m.cpu, loadEd(m, i, a), i.imm));
+  },
   // SUB (28-2D, 80-83 /5)
-  Sub_rm8_r8: (m, i) => ebGb(m, i, sub8),
-  Sub_rm16_r16: (m, i) => ewGw(m, i, sub16),
-  Sub_rm32_r32: (m, i) => edGd(m, i, sub32),
-  Sub_r8_rm8: (m, i) => gbEb(m, i, sub8),
-  Sub_r16_rm16: (m, i) => gwEw(m, i, sub16),
-  Sub_r32_rm32: (m, i) => gdEd(m, i, sub32),
-  Sub_AL_imm8: (m, i) => alIb(m, i, sub8),
-  Sub_AX_imm16: (m, i) => axIw(m, i, sub16),
-  Sub_EAX_imm32: (m, i) => eaxId(m, i, sub32),
-  Sub_rm8_imm8: (m, i) => ebIb(m, i, sub8),
-  Sub_rm8_imm8_82: (m, i) => ebIb(m, i, sub8),
-  Sub_rm16_imm16: (m, i) => ewIw(m, i, sub16),
-  Sub_rm32_imm32: (m, i) => edId(m, i, sub32),
-  Sub_rm16_imm8: (m, i) => ewIw(m, i, sub16),
-  Sub_rm32_imm8: (m, i) => edId(m, i, sub32),
+  Sub_rm8_r8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, sub8(m.cpu, loadEb(m, i, a), m.cpu.r8[i.reg8]!));
+  },
+  Sub_rm16_r16: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, sub16(m.cpu, loadEw(m, i, a), m.cpu.r16[i.reg << 1]!));
+  },
+  Sub_rm32_r32: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, sub32(m.cpu, loadEd(m, i, a), m.cpu.r32[i.reg]!));
+  },
+  Sub_r8_rm8: (m, i) => {
+    m.cpu.r8[i.reg8] = sub8(m.cpu, m.cpu.r8[i.reg8]!, readRm8(m, i));
+  },
+  Sub_r16_rm16: (m, i) => {
+    m.cpu.r16[i.reg << 1] = sub16(m.cpu, m.cpu.r16[i.reg << 1]!, readRm16(m, i));
+  },
+  Sub_r32_rm32: (m, i) => {
+    m.cpu.r32[i.reg] = sub32(m.cpu, m.cpu.r32[i.reg]!, readRm32(m, i));
+  },
+  Sub_AL_imm8: (m, i) => {
+    m.cpu.r8[AL] = sub8(m.cpu, m.cpu.r8[AL]!, i.imm);
+  },
+  Sub_AX_imm16: (m, i) => {
+    m.cpu.r16[AX] = sub16(m.cpu, m.cpu.r16[AX]!, i.imm);
+  },
+  Sub_EAX_imm32: (m, i) => {
+    m.cpu.r32[REG_EAX] = sub32(m.cpu, m.cpu.r32[REG_EAX]!, i.imm);
+  },
+  Sub_rm8_imm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, sub8(m.cpu, loadEb(m, i, a), i.imm));
+  },
+  Sub_rm8_imm8_82: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, sub8(m.cpu, loadEb(m, i, a), i.imm));
+  },
+  Sub_rm16_imm16: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, sub16(m.cpu, loadEw(m, i, a), i.imm));
+  },
+  Sub_rm32_imm32: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, sub32(m.cpu, loadEd(m, i, a), i.imm));
+  },
+  Sub_rm16_imm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, sub16(m.cpu, loadEw(m, i, a), i.imm & 0xffff));
+  },
+  Sub_rm32_imm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, sub32(m.cpu, loadEd(m, i, a), i.imm));
+  },
   // XOR (30-35, 80-83 /6)
-  Xor_rm8_r8: (m, i) => ebGb(m, i, xor8),
-  Xor_rm16_r16: (m, i) => ewGw(m, i, xor16),
-  Xor_rm32_r32: (m, i) => edGd(m, i, xor32),
-  Xor_r8_rm8: (m, i) => gbEb(m, i, xor8),
-  Xor_r16_rm16: (m, i) => gwEw(m, i, xor16),
-  Xor_r32_rm32: (m, i) => gdEd(m, i, xor32),
-  Xor_AL_imm8: (m, i) => alIb(m, i, xor8),
-  Xor_AX_imm16: (m, i) => axIw(m, i, xor16),
-  Xor_EAX_imm32: (m, i) => eaxId(m, i, xor32),
-  Xor_rm8_imm8: (m, i) => ebIb(m, i, xor8),
-  Xor_rm8_imm8_82: (m, i) => ebIb(m, i, xor8),
-  Xor_rm16_imm16: (m, i) => ewIw(m, i, xor16),
-  Xor_rm32_imm32: (m, i) => edId(m, i, xor32),
-  Xor_rm16_imm8: (m, i) => ewIw(m, i, xor16),
-  Xor_rm32_imm8: (m, i) => edId(m, i, xor32),
-  // CMP (38-3D, 80-83 /7): SUB's flags, no write-back
-  Cmp_rm8_r8: (m, i) => ebGbRead(m, i, sub8),
-  Cmp_rm16_r16: (m, i) => ewGwRead(m, i, sub16),
-  Cmp_rm32_r32: (m, i) => edGdRead(m, i, sub32),
-  Cmp_r8_rm8: (m, i) => gbEbRead(m, i, sub8),
-  Cmp_r16_rm16: (m, i) => gwEwRead(m, i, sub16),
-  Cmp_r32_rm32: (m, i) => gdEdRead(m, i, sub32),
-  Cmp_AL_imm8: (m, i) => alIbRead(m, i, sub8),
-  Cmp_AX_imm16: (m, i) => axIwRead(m, i, sub16),
-  Cmp_EAX_imm32: (m, i) => eaxIdRead(m, i, sub32),
-  Cmp_rm8_imm8: (m, i) => ebIbRead(m, i, sub8),
-  Cmp_rm8_imm8_82: (m, i) => ebIbRead(m, i, sub8),
-  Cmp_rm16_imm16: (m, i) => ewIwRead(m, i, sub16),
-  Cmp_rm32_imm32: (m, i) => edIdRead(m, i, sub32),
-  Cmp_rm16_imm8: (m, i) => ewIwRead(m, i, sub16),
-  Cmp_rm32_imm8: (m, i) => edIdRead(m, i, sub32),
+  Xor_rm8_r8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, xor8(m.cpu, loadEb(m, i, a), m.cpu.r8[i.reg8]!));
+  },
+  Xor_rm16_r16: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, xor16(m.cpu, loadEw(m, i, a), m.cpu.r16[i.reg << 1]!));
+  },
+  Xor_rm32_r32: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, xor32(m.cpu, loadEd(m, i, a), m.cpu.r32[i.reg]!));
+  },
+  Xor_r8_rm8: (m, i) => {
+    m.cpu.r8[i.reg8] = xor8(m.cpu, m.cpu.r8[i.reg8]!, readRm8(m, i));
+  },
+  Xor_r16_rm16: (m, i) => {
+    m.cpu.r16[i.reg << 1] = xor16(m.cpu, m.cpu.r16[i.reg << 1]!, readRm16(m, i));
+  },
+  Xor_r32_rm32: (m, i) => {
+    m.cpu.r32[i.reg] = xor32(m.cpu, m.cpu.r32[i.reg]!, readRm32(m, i));
+  },
+  Xor_AL_imm8: (m, i) => {
+    m.cpu.r8[AL] = xor8(m.cpu, m.cpu.r8[AL]!, i.imm);
+  },
+  Xor_AX_imm16: (m, i) => {
+    m.cpu.r16[AX] = xor16(m.cpu, m.cpu.r16[AX]!, i.imm);
+  },
+  Xor_EAX_imm32: (m, i) => {
+    m.cpu.r32[REG_EAX] = xor32(m.cpu, m.cpu.r32[REG_EAX]!, i.imm);
+  },
+  Xor_rm8_imm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, xor8(m.cpu, loadEb(m, i, a), i.imm));
+  },
+  Xor_rm8_imm8_82: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, xor8(m.cpu, loadEb(m, i, a), i.imm));
+  },
+  Xor_rm16_imm16: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, xor16(m.cpu, loadEw(m, i, a), i.imm));
+  },
+  Xor_rm32_imm32: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, xor32(m.cpu, loadEd(m, i, a), i.imm));
+  },
+  Xor_rm16_imm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, xor16(m.cpu, loadEw(m, i, a), i.imm & 0xffff));
+  },
+  Xor_rm32_imm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, xor32(m.cpu, loadEd(m, i, a), i.imm));
+  },
+  // CMP (38-3D, 80-83 /7: SUB's flags, no write-back)
+  Cmp_rm8_r8: (m, i) => {
+    sub8(m.cpu, readRm8(m, i), m.cpu.r8[i.reg8]!);
+  },
+  Cmp_rm16_r16: (m, i) => {
+    sub16(m.cpu, readRm16(m, i), m.cpu.r16[i.reg << 1]!);
+  },
+  Cmp_rm32_r32: (m, i) => {
+    sub32(m.cpu, readRm32(m, i), m.cpu.r32[i.reg]!);
+  },
+  Cmp_r8_rm8: (m, i) => {
+    sub8(m.cpu, m.cpu.r8[i.reg8]!, readRm8(m, i));
+  },
+  Cmp_r16_rm16: (m, i) => {
+    sub16(m.cpu, m.cpu.r16[i.reg << 1]!, readRm16(m, i));
+  },
+  Cmp_r32_rm32: (m, i) => {
+    sub32(m.cpu, m.cpu.r32[i.reg]!, readRm32(m, i));
+  },
+  Cmp_AL_imm8: (m, i) => {
+    sub8(m.cpu, m.cpu.r8[AL]!, i.imm);
+  },
+  Cmp_AX_imm16: (m, i) => {
+    sub16(m.cpu, m.cpu.r16[AX]!, i.imm);
+  },
+  Cmp_EAX_imm32: (m, i) => {
+    sub32(m.cpu, m.cpu.r32[REG_EAX]!, i.imm);
+  },
+  Cmp_rm8_imm8: (m, i) => {
+    sub8(m.cpu, readRm8(m, i), i.imm);
+  },
+  Cmp_rm8_imm8_82: (m, i) => {
+    sub8(m.cpu, readRm8(m, i), i.imm);
+  },
+  Cmp_rm16_imm16: (m, i) => {
+    sub16(m.cpu, readRm16(m, i), i.imm);
+  },
+  Cmp_rm32_imm32: (m, i) => {
+    sub32(m.cpu, readRm32(m, i), i.imm);
+  },
+  Cmp_rm16_imm8: (m, i) => {
+    sub16(m.cpu, readRm16(m, i), i.imm & 0xffff);
+  },
+  Cmp_rm32_imm8: (m, i) => {
+    sub32(m.cpu, readRm32(m, i), i.imm);
+  },
 
   // TEST: AND's flags, no write-back
-  Test_rm8_r8: (m, i) => ebGbRead(m, i, and8),
-  Test_rm16_r16: (m, i) => ewGwRead(m, i, and16),
-  Test_rm32_r32: (m, i) => edGdRead(m, i, and32),
-  Test_AL_imm8: (m, i) => alIbRead(m, i, and8),
-  Test_AX_imm16: (m, i) => axIwRead(m, i, and16),
-  Test_EAX_imm32: (m, i) => eaxIdRead(m, i, and32),
-  Test_rm8_imm8: (m, i) => ebIbRead(m, i, and8),
-  Test_rm16_imm16: (m, i) => ewIwRead(m, i, and16),
-  Test_rm32_imm32: (m, i) => edIdRead(m, i, and32),
-  Test_rm8_imm8_F6r1: (m, i) => ebIbRead(m, i, and8),
-  Test_rm16_imm16_F7r1: (m, i) => ewIwRead(m, i, and16),
-  Test_rm32_imm32_F7r1: (m, i) => edIdRead(m, i, and32),
+  Test_rm8_r8: (m, i) => {
+    and8(m.cpu, readRm8(m, i), m.cpu.r8[i.reg8]!);
+  },
+  Test_rm16_r16: (m, i) => {
+    and16(m.cpu, readRm16(m, i), m.cpu.r16[i.reg << 1]!);
+  },
+  Test_rm32_r32: (m, i) => {
+    and32(m.cpu, readRm32(m, i), m.cpu.r32[i.reg]!);
+  },
+  Test_AL_imm8: (m, i) => {
+    and8(m.cpu, m.cpu.r8[AL]!, i.imm);
+  },
+  Test_AX_imm16: (m, i) => {
+    and16(m.cpu, m.cpu.r16[AX]!, i.imm);
+  },
+  Test_EAX_imm32: (m, i) => {
+    and32(m.cpu, m.cpu.r32[REG_EAX]!, i.imm);
+  },
+  Test_rm8_imm8: (m, i) => {
+    and8(m.cpu, readRm8(m, i), i.imm);
+  },
+  Test_rm16_imm16: (m, i) => {
+    and16(m.cpu, readRm16(m, i), i.imm);
+  },
+  Test_rm32_imm32: (m, i) => {
+    and32(m.cpu, readRm32(m, i), i.imm);
+  },
+  Test_rm8_imm8_F6r1: (m, i) => {
+    and8(m.cpu, readRm8(m, i), i.imm);
+  },
+  Test_rm16_imm16_F7r1: (m, i) => {
+    and16(m.cpu, readRm16(m, i), i.imm);
+  },
+  Test_rm32_imm32_F7r1: (m, i) => {
+    and32(m.cpu, readRm32(m, i), i.imm);
+  },
 
   // INC/DEC
   Inc_r16: (m, i) => {
-    const cpu = m.cpu;
-    cpu.r16[i.reg << 1] = inc16(cpu, cpu.r16[i.reg << 1]!);
+    m.cpu.r16[i.reg << 1] = inc16(m.cpu, m.cpu.r16[i.reg << 1]!);
   },
   Inc_r32: (m, i) => {
-    const cpu = m.cpu;
-    cpu.r32[i.reg] = inc32(cpu, cpu.r32[i.reg]!);
+    m.cpu.r32[i.reg] = inc32(m.cpu, m.cpu.r32[i.reg]!);
   },
   Dec_r16: (m, i) => {
-    const cpu = m.cpu;
-    cpu.r16[i.reg << 1] = dec16(cpu, cpu.r16[i.reg << 1]!);
+    m.cpu.r16[i.reg << 1] = dec16(m.cpu, m.cpu.r16[i.reg << 1]!);
   },
   Dec_r32: (m, i) => {
-    const cpu = m.cpu;
-    cpu.r32[i.reg] = dec32(cpu, cpu.r32[i.reg]!);
+    m.cpu.r32[i.reg] = dec32(m.cpu, m.cpu.r32[i.reg]!);
   },
-  Inc_rm8: (m, i) => eb(m, i, inc8),
-  Inc_rm16: (m, i) => ew(m, i, inc16),
-  Inc_rm32: (m, i) => ed(m, i, inc32),
-  Dec_rm8: (m, i) => eb(m, i, dec8),
-  Dec_rm16: (m, i) => ew(m, i, dec16),
-  Dec_rm32: (m, i) => ed(m, i, dec32),
+  Inc_rm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, inc8(m.cpu, loadEb(m, i, a)));
+  },
+  Inc_rm16: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, inc16(m.cpu, loadEw(m, i, a)));
+  },
+  Inc_rm32: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, inc32(m.cpu, loadEd(m, i, a)));
+  },
+  Dec_rm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, dec8(m.cpu, loadEb(m, i, a)));
+  },
+  Dec_rm16: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, dec16(m.cpu, loadEw(m, i, a)));
+  },
+  Dec_rm32: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, dec32(m.cpu, loadEd(m, i, a)));
+  },
 
   // NOT/NEG
-  Not_rm8: (m, i) => eb(m, i, not8),
-  Not_rm16: (m, i) => ew(m, i, not16),
-  Not_rm32: (m, i) => ed(m, i, not32),
-  Neg_rm8: (m, i) => eb(m, i, neg8),
-  Neg_rm16: (m, i) => ew(m, i, neg16),
-  Neg_rm32: (m, i) => ed(m, i, neg32),
+  Not_rm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, not8(m.cpu, loadEb(m, i, a)));
+  },
+  Not_rm16: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, not16(m.cpu, loadEw(m, i, a)));
+  },
+  Not_rm32: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, not32(m.cpu, loadEd(m, i, a)));
+  },
+  Neg_rm8: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEb(m, i, a, neg8(m.cpu, loadEb(m, i, a)));
+  },
+  Neg_rm16: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEw(m, i, a, neg16(m.cpu, loadEw(m, i, a)));
+  },
+  Neg_rm32: (m, i) => {
+    const a = rmOffset(m, i);
+    storeEd(m, i, a, neg32(m.cpu, loadEd(m, i, a)));
+  },
 
   // MUL: AX := AL * r/m8; DX:AX := AX * r/m16; EDX:EAX := EAX * r/m32 (unsigned)
   Mul_rm8: (m, i) => {

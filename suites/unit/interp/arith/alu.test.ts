@@ -4,9 +4,8 @@
  *
  * Oracle: the result and flags of every vector are computed by hand from the SDM pseudo-code and
  * "Flags Affected" sections (Vol. 2A/2B, ADD ... XOR), written out literally below; each vector
- * runs through every encoding of its width. Every run starts with all six status flags set (or
- * only CF as the vector's carry-in for ADC/SBB), so a flag the instruction must clear is checked
- * too. AF after AND/OR/XOR is undefined and not checked here (arith.test.ts pins the model choice).
+ * runs through every encoding of its width. Every run starts with all six status flags set (CF
+ * being the vector's carry-in for ADC/SBB), so a flag the instruction must clear is checked too. AF after AND/OR/XOR is undefined and not checked here (arith.test.ts pins the model choice).
  *
  * Left out: paging and protected-mode segment faults (the access layer's tests), and LOCK beyond
  * the #UD rules (arith.test.ts).
