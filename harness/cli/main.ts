@@ -4,6 +4,7 @@
  * imported statically.
  */
 
+import '../v8-tuning.ts';
 import { InputError, oneLine, UsageError } from './errors.ts';
 
 const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<{ main(argv: string[]): Promise<number> }> }> = {

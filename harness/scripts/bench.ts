@@ -9,6 +9,7 @@
  * only here, never in any semantics or test.
  */
 
+import '../v8-tuning.ts';
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';

@@ -13,6 +13,8 @@ export const PAGE_SHIFT = 12;
 
 export interface PhysicalMemory {
   readonly bytes: Uint8Array;
+  /** The same RAM as little-endian dwords, for aligned accesses (x86 is little-endian, as are the hosts Node runs on). */
+  readonly dwords: Int32Array;
   readonly size: number;
   /** Mask applied to every physical address: the CPU's address lines. */
   addressMask: number;
@@ -26,8 +28,10 @@ export function createPhysicalMemory(size: number, addressMask = 0xffffffff | 0)
   if (!Number.isInteger(size) || size <= 0 || size % 4096 !== 0) {
     throw new RangeError(`memory size ${size} must be a positive multiple of 4096 bytes`);
   }
+  const bytes = new Uint8Array(size);
   return {
-    bytes: new Uint8Array(size),
+    bytes,
+    dwords: new Int32Array(bytes.buffer),
     size,
     addressMask,
     codePages: new Uint8Array(size >>> PAGE_SHIFT),
@@ -58,6 +62,7 @@ export function readPhys16(mem: PhysicalMemory, address: number): number {
 
 export function readPhys32(mem: PhysicalMemory, address: number): number {
   const a = (address & mem.addressMask) >>> 0;
+  if ((a & 3) === 0 && a < mem.size) return mem.dwords[a >>> 2]!;
   if (a + 3 < mem.size && (a & 0xfff) <= 0xffc) {
     const b = mem.bytes;
     return (b[a] as number) | ((b[a + 1] as number) << 8) | ((b[a + 2] as number) << 16) | ((b[a + 3] as number) << 24);
@@ -79,6 +84,10 @@ export function writePhys16(mem: PhysicalMemory, address: number, value: number)
 
 export function writePhys32(mem: PhysicalMemory, address: number, value: number): void {
   const a = (address & mem.addressMask) >>> 0;
+  if ((a & 3) === 0 && a < mem.size && mem.codePages[a >>> PAGE_SHIFT] === 0) {
+    mem.dwords[a >>> 2] = value;
+    return;
+  }
   if (a + 3 < mem.size && (a & 0xfff) <= 0xffc && mem.codePages[a >>> PAGE_SHIFT] === 0) {
     const b = mem.bytes;
     b[a] = value;

@@ -17,7 +17,7 @@
  * 8086 model exists); LOCK has no effect beyond the decoder's #UD checks (one CPU, no bus).
  */
 
-import type { Handler } from '../../decoder/insn.ts';
+import type { Handler, Insn } from '../../decoder/insn.ts';
 import type { Machine } from '../../machine/machine.ts';
 import type { shiftBitForms } from '../../isa/forms/shift-bit.ts';
 import { FLAG_CF, FLAG_OF, FLAG_ZF, FLAGS_STATUS } from '../../isa/schema.ts';
@@ -149,49 +149,46 @@ const BY_IMM = 0;
 const BY_ONE = 1;
 const BY_CL = 2;
 
-// Read-modify-write wrappers, one per width: the effective address is computed once, and a
-// zero masked count still reads (and can fault) but writes nothing.
+// Read-modify-write helpers, one per width: the effective address is computed once, and a
+// zero masked count still reads (and can fault) but writes nothing. They are plain functions
+// that each handler calls with its operation, not closure factories: a closure factory shares
+// one call site for `core` among all its closures, which V8 cannot inline; called from each
+// handler, the operation is a constant there and inlines.
 
-function rmw8(core: ShiftCore, by: number): Handler {
-  return (m, i) => {
-    const cpu = m.cpu;
-    const c = by === BY_ONE ? 1 : (by === BY_IMM ? i.imm : cpu.r8[CL]!) & 31;
-    if (i.isMem) {
-      const a = effectiveAddress(cpu, i);
-      const v = read8(m, i.seg, a);
-      if (c !== 0) write8(m, i.seg, a, core(m, v, c));
-    } else if (c !== 0) {
-      cpu.r8[i.rm8] = core(m, cpu.r8[i.rm8]!, c);
-    }
-  };
+function rmw8(m: Machine, i: Insn, core: ShiftCore, by: number): void {
+  const cpu = m.cpu;
+  const c = by === BY_ONE ? 1 : (by === BY_IMM ? i.imm : cpu.r8[CL]!) & 31;
+  if (i.isMem) {
+    const a = effectiveAddress(cpu, i);
+    const v = read8(m, i.seg, a);
+    if (c !== 0) write8(m, i.seg, a, core(m, v, c));
+  } else if (c !== 0) {
+    cpu.r8[i.rm8] = core(m, cpu.r8[i.rm8]!, c);
+  }
 }
 
-function rmw16(core: ShiftCore, by: number): Handler {
-  return (m, i) => {
-    const cpu = m.cpu;
-    const c = by === BY_ONE ? 1 : (by === BY_IMM ? i.imm : cpu.r8[CL]!) & 31;
-    if (i.isMem) {
-      const a = effectiveAddress(cpu, i);
-      const v = read16(m, i.seg, a);
-      if (c !== 0) write16(m, i.seg, a, core(m, v, c));
-    } else if (c !== 0) {
-      cpu.r16[i.rm << 1] = core(m, cpu.r16[i.rm << 1]!, c);
-    }
-  };
+function rmw16(m: Machine, i: Insn, core: ShiftCore, by: number): void {
+  const cpu = m.cpu;
+  const c = by === BY_ONE ? 1 : (by === BY_IMM ? i.imm : cpu.r8[CL]!) & 31;
+  if (i.isMem) {
+    const a = effectiveAddress(cpu, i);
+    const v = read16(m, i.seg, a);
+    if (c !== 0) write16(m, i.seg, a, core(m, v, c));
+  } else if (c !== 0) {
+    cpu.r16[i.rm << 1] = core(m, cpu.r16[i.rm << 1]!, c);
+  }
 }
 
-function rmw32(core: ShiftCore, by: number): Handler {
-  return (m, i) => {
-    const cpu = m.cpu;
-    const c = by === BY_ONE ? 1 : (by === BY_IMM ? i.imm : cpu.r8[CL]!) & 31;
-    if (i.isMem) {
-      const a = effectiveAddress(cpu, i);
-      const v = read32(m, i.seg, a);
-      if (c !== 0) write32(m, i.seg, a, core(m, v, c));
-    } else if (c !== 0) {
-      cpu.r32[i.rm] = core(m, cpu.r32[i.rm]!, c);
-    }
-  };
+function rmw32(m: Machine, i: Insn, core: ShiftCore, by: number): void {
+  const cpu = m.cpu;
+  const c = by === BY_ONE ? 1 : (by === BY_IMM ? i.imm : cpu.r8[CL]!) & 31;
+  if (i.isMem) {
+    const a = effectiveAddress(cpu, i);
+    const v = read32(m, i.seg, a);
+    if (c !== 0) write32(m, i.seg, a, core(m, v, c));
+  } else if (c !== 0) {
+    cpu.r32[i.rm] = core(m, cpu.r32[i.rm]!, c);
+  }
 }
 
 // ---- SHLD / SHRD: (dest, src, count 1..31) -> result ----
@@ -242,34 +239,30 @@ const shrd32: DoubleCore = (m, v, s, c) => {
   return res;
 };
 
-function double16(core: DoubleCore, by: number): Handler {
-  return (m, i) => {
-    const cpu = m.cpu;
-    const c = (by === BY_IMM ? i.imm : cpu.r8[CL]!) & 31;
-    const s = cpu.r16[i.reg << 1]!;
-    if (i.isMem) {
-      const a = effectiveAddress(cpu, i);
-      const v = read16(m, i.seg, a);
-      if (c !== 0) write16(m, i.seg, a, core(m, v, s, c));
-    } else if (c !== 0) {
-      cpu.r16[i.rm << 1] = core(m, cpu.r16[i.rm << 1]!, s, c);
-    }
-  };
+function double16(m: Machine, i: Insn, core: DoubleCore, by: number): void {
+  const cpu = m.cpu;
+  const c = (by === BY_IMM ? i.imm : cpu.r8[CL]!) & 31;
+  const s = cpu.r16[i.reg << 1]!;
+  if (i.isMem) {
+    const a = effectiveAddress(cpu, i);
+    const v = read16(m, i.seg, a);
+    if (c !== 0) write16(m, i.seg, a, core(m, v, s, c));
+  } else if (c !== 0) {
+    cpu.r16[i.rm << 1] = core(m, cpu.r16[i.rm << 1]!, s, c);
+  }
 }
 
-function double32(core: DoubleCore, by: number): Handler {
-  return (m, i) => {
-    const cpu = m.cpu;
-    const c = (by === BY_IMM ? i.imm : cpu.r8[CL]!) & 31;
-    const s = cpu.r32[i.reg]!;
-    if (i.isMem) {
-      const a = effectiveAddress(cpu, i);
-      const v = read32(m, i.seg, a);
-      if (c !== 0) write32(m, i.seg, a, core(m, v, s, c));
-    } else if (c !== 0) {
-      cpu.r32[i.rm] = core(m, cpu.r32[i.rm]!, s, c);
-    }
-  };
+function double32(m: Machine, i: Insn, core: DoubleCore, by: number): void {
+  const cpu = m.cpu;
+  const c = (by === BY_IMM ? i.imm : cpu.r8[CL]!) & 31;
+  const s = cpu.r32[i.reg]!;
+  if (i.isMem) {
+    const a = effectiveAddress(cpu, i);
+    const v = read32(m, i.seg, a);
+    if (c !== 0) write32(m, i.seg, a, core(m, v, s, c));
+  } else if (c !== 0) {
+    cpu.r32[i.rm] = core(m, cpu.r32[i.rm]!, s, c);
+  }
 }
 
 // ---- BT / BTS / BTR / BTC ----
@@ -287,77 +280,69 @@ function applyBitOp(op: number, v: number, bit: number): number {
  * Ev,Gv with a 16-bit operand. A memory operand is a bit string: the signed offset selects
  * the word at EA + 2 * (offset SAR 4), wrapped to the address size (SDM Vol. 2A, BT, Table 3-2).
  */
-function bitReg16(op: number): Handler {
-  return (m, i) => {
-    const cpu = m.cpu;
-    const off = cpu.r16[i.reg << 1]!;
-    const bit = 1 << (off & 15);
-    let v: number;
-    if (i.isMem) {
-      const ea = effectiveAddress(cpu, i) + (((off << 16) >> 20) << 1);
-      const a = i.asz32 ? ea | 0 : ea & 0xffff;
-      v = read16(m, i.seg, a);
-      if (op !== BIT_TEST) write16(m, i.seg, a, applyBitOp(op, v, bit) & 0xffff);
-    } else {
-      v = cpu.r16[i.rm << 1]!;
-      if (op !== BIT_TEST) cpu.r16[i.rm << 1] = applyBitOp(op, v, bit);
-    }
-    setStatusFlags(cpu, FLAG_CF, (v & bit) !== 0 ? FLAG_CF : 0);
-  };
+function bitReg16(m: Machine, i: Insn, op: number): void {
+  const cpu = m.cpu;
+  const off = cpu.r16[i.reg << 1]!;
+  const bit = 1 << (off & 15);
+  let v: number;
+  if (i.isMem) {
+    const ea = effectiveAddress(cpu, i) + (((off << 16) >> 20) << 1);
+    const a = i.asz32 ? ea | 0 : ea & 0xffff;
+    v = read16(m, i.seg, a);
+    if (op !== BIT_TEST) write16(m, i.seg, a, applyBitOp(op, v, bit) & 0xffff);
+  } else {
+    v = cpu.r16[i.rm << 1]!;
+    if (op !== BIT_TEST) cpu.r16[i.rm << 1] = applyBitOp(op, v, bit);
+  }
+  setStatusFlags(cpu, FLAG_CF, (v & bit) !== 0 ? FLAG_CF : 0);
 }
 
-function bitReg32(op: number): Handler {
-  return (m, i) => {
-    const cpu = m.cpu;
-    const off = cpu.r32[i.reg]!;
-    const bit = 1 << (off & 31);
-    let v: number;
-    if (i.isMem) {
-      const ea = effectiveAddress(cpu, i) + ((off >> 5) << 2);
-      const a = i.asz32 ? ea | 0 : ea & 0xffff;
-      v = read32(m, i.seg, a);
-      if (op !== BIT_TEST) write32(m, i.seg, a, applyBitOp(op, v, bit));
-    } else {
-      v = cpu.r32[i.rm]!;
-      if (op !== BIT_TEST) cpu.r32[i.rm] = applyBitOp(op, v, bit);
-    }
-    setStatusFlags(cpu, FLAG_CF, (v & bit) !== 0 ? FLAG_CF : 0);
-  };
+function bitReg32(m: Machine, i: Insn, op: number): void {
+  const cpu = m.cpu;
+  const off = cpu.r32[i.reg]!;
+  const bit = 1 << (off & 31);
+  let v: number;
+  if (i.isMem) {
+    const ea = effectiveAddress(cpu, i) + ((off >> 5) << 2);
+    const a = i.asz32 ? ea | 0 : ea & 0xffff;
+    v = read32(m, i.seg, a);
+    if (op !== BIT_TEST) write32(m, i.seg, a, applyBitOp(op, v, bit));
+  } else {
+    v = cpu.r32[i.rm]!;
+    if (op !== BIT_TEST) cpu.r32[i.rm] = applyBitOp(op, v, bit);
+  }
+  setStatusFlags(cpu, FLAG_CF, (v & bit) !== 0 ? FLAG_CF : 0);
 }
 
 /** Ev,Ib: the offset is masked to the width and never moves a memory operand. */
-function bitImm16(op: number): Handler {
-  return (m, i) => {
-    const cpu = m.cpu;
-    const bit = 1 << (i.imm & 15);
-    let v: number;
-    if (i.isMem) {
-      const a = effectiveAddress(cpu, i);
-      v = read16(m, i.seg, a);
-      if (op !== BIT_TEST) write16(m, i.seg, a, applyBitOp(op, v, bit) & 0xffff);
-    } else {
-      v = cpu.r16[i.rm << 1]!;
-      if (op !== BIT_TEST) cpu.r16[i.rm << 1] = applyBitOp(op, v, bit);
-    }
-    setStatusFlags(cpu, FLAG_CF, (v & bit) !== 0 ? FLAG_CF : 0);
-  };
+function bitImm16(m: Machine, i: Insn, op: number): void {
+  const cpu = m.cpu;
+  const bit = 1 << (i.imm & 15);
+  let v: number;
+  if (i.isMem) {
+    const a = effectiveAddress(cpu, i);
+    v = read16(m, i.seg, a);
+    if (op !== BIT_TEST) write16(m, i.seg, a, applyBitOp(op, v, bit) & 0xffff);
+  } else {
+    v = cpu.r16[i.rm << 1]!;
+    if (op !== BIT_TEST) cpu.r16[i.rm << 1] = applyBitOp(op, v, bit);
+  }
+  setStatusFlags(cpu, FLAG_CF, (v & bit) !== 0 ? FLAG_CF : 0);
 }
 
-function bitImm32(op: number): Handler {
-  return (m, i) => {
-    const cpu = m.cpu;
-    const bit = 1 << (i.imm & 31);
-    let v: number;
-    if (i.isMem) {
-      const a = effectiveAddress(cpu, i);
-      v = read32(m, i.seg, a);
-      if (op !== BIT_TEST) write32(m, i.seg, a, applyBitOp(op, v, bit));
-    } else {
-      v = cpu.r32[i.rm]!;
-      if (op !== BIT_TEST) cpu.r32[i.rm] = applyBitOp(op, v, bit);
-    }
-    setStatusFlags(cpu, FLAG_CF, (v & bit) !== 0 ? FLAG_CF : 0);
-  };
+function bitImm32(m: Machine, i: Insn, op: number): void {
+  const cpu = m.cpu;
+  const bit = 1 << (i.imm & 31);
+  let v: number;
+  if (i.isMem) {
+    const a = effectiveAddress(cpu, i);
+    v = read32(m, i.seg, a);
+    if (op !== BIT_TEST) write32(m, i.seg, a, applyBitOp(op, v, bit));
+  } else {
+    v = cpu.r32[i.rm]!;
+    if (op !== BIT_TEST) cpu.r32[i.rm] = applyBitOp(op, v, bit);
+  }
+  setStatusFlags(cpu, FLAG_CF, (v & bit) !== 0 ? FLAG_CF : 0);
 }
 
 // ---- SETcc / CMOVcc: the condition is the low nibble of the opcode (SDM Vol. 2A, Table B-1) ----
@@ -513,41 +498,41 @@ const cmpxchg8b: Handler = (m, i) => {
 };
 
 export const shiftBitHandlers = {
-  Rol_rm8_imm8: rmw8(rol8, BY_IMM), Rol_rm8_1: rmw8(rol8, BY_ONE), Rol_rm8_CL: rmw8(rol8, BY_CL),
-  Rol_rm16_imm8: rmw16(rol16, BY_IMM), Rol_rm16_1: rmw16(rol16, BY_ONE), Rol_rm16_CL: rmw16(rol16, BY_CL),
-  Rol_rm32_imm8: rmw32(rol32, BY_IMM), Rol_rm32_1: rmw32(rol32, BY_ONE), Rol_rm32_CL: rmw32(rol32, BY_CL),
-  Ror_rm8_imm8: rmw8(ror8, BY_IMM), Ror_rm8_1: rmw8(ror8, BY_ONE), Ror_rm8_CL: rmw8(ror8, BY_CL),
-  Ror_rm16_imm8: rmw16(ror16, BY_IMM), Ror_rm16_1: rmw16(ror16, BY_ONE), Ror_rm16_CL: rmw16(ror16, BY_CL),
-  Ror_rm32_imm8: rmw32(ror32, BY_IMM), Ror_rm32_1: rmw32(ror32, BY_ONE), Ror_rm32_CL: rmw32(ror32, BY_CL),
-  Rcl_rm8_imm8: rmw8(rcl8, BY_IMM), Rcl_rm8_1: rmw8(rcl8, BY_ONE), Rcl_rm8_CL: rmw8(rcl8, BY_CL),
-  Rcl_rm16_imm8: rmw16(rcl16, BY_IMM), Rcl_rm16_1: rmw16(rcl16, BY_ONE), Rcl_rm16_CL: rmw16(rcl16, BY_CL),
-  Rcl_rm32_imm8: rmw32(rcl32, BY_IMM), Rcl_rm32_1: rmw32(rcl32, BY_ONE), Rcl_rm32_CL: rmw32(rcl32, BY_CL),
-  Rcr_rm8_imm8: rmw8(rcr8, BY_IMM), Rcr_rm8_1: rmw8(rcr8, BY_ONE), Rcr_rm8_CL: rmw8(rcr8, BY_CL),
-  Rcr_rm16_imm8: rmw16(rcr16, BY_IMM), Rcr_rm16_1: rmw16(rcr16, BY_ONE), Rcr_rm16_CL: rmw16(rcr16, BY_CL),
-  Rcr_rm32_imm8: rmw32(rcr32, BY_IMM), Rcr_rm32_1: rmw32(rcr32, BY_ONE), Rcr_rm32_CL: rmw32(rcr32, BY_CL),
-  Shl_rm8_imm8: rmw8(shl8, BY_IMM), Shl_rm8_1: rmw8(shl8, BY_ONE), Shl_rm8_CL: rmw8(shl8, BY_CL),
-  Shl_rm16_imm8: rmw16(shl16, BY_IMM), Shl_rm16_1: rmw16(shl16, BY_ONE), Shl_rm16_CL: rmw16(shl16, BY_CL),
-  Shl_rm32_imm8: rmw32(shl32, BY_IMM), Shl_rm32_1: rmw32(shl32, BY_ONE), Shl_rm32_CL: rmw32(shl32, BY_CL),
-  Shr_rm8_imm8: rmw8(shr8, BY_IMM), Shr_rm8_1: rmw8(shr8, BY_ONE), Shr_rm8_CL: rmw8(shr8, BY_CL),
-  Shr_rm16_imm8: rmw16(shr16, BY_IMM), Shr_rm16_1: rmw16(shr16, BY_ONE), Shr_rm16_CL: rmw16(shr16, BY_CL),
-  Shr_rm32_imm8: rmw32(shr32, BY_IMM), Shr_rm32_1: rmw32(shr32, BY_ONE), Shr_rm32_CL: rmw32(shr32, BY_CL),
+  Rol_rm8_imm8: (m, i) => rmw8(m, i, rol8, BY_IMM), Rol_rm8_1: (m, i) => rmw8(m, i, rol8, BY_ONE), Rol_rm8_CL: (m, i) => rmw8(m, i, rol8, BY_CL),
+  Rol_rm16_imm8: (m, i) => rmw16(m, i, rol16, BY_IMM), Rol_rm16_1: (m, i) => rmw16(m, i, rol16, BY_ONE), Rol_rm16_CL: (m, i) => rmw16(m, i, rol16, BY_CL),
+  Rol_rm32_imm8: (m, i) => rmw32(m, i, rol32, BY_IMM), Rol_rm32_1: (m, i) => rmw32(m, i, rol32, BY_ONE), Rol_rm32_CL: (m, i) => rmw32(m, i, rol32, BY_CL),
+  Ror_rm8_imm8: (m, i) => rmw8(m, i, ror8, BY_IMM), Ror_rm8_1: (m, i) => rmw8(m, i, ror8, BY_ONE), Ror_rm8_CL: (m, i) => rmw8(m, i, ror8, BY_CL),
+  Ror_rm16_imm8: (m, i) => rmw16(m, i, ror16, BY_IMM), Ror_rm16_1: (m, i) => rmw16(m, i, ror16, BY_ONE), Ror_rm16_CL: (m, i) => rmw16(m, i, ror16, BY_CL),
+  Ror_rm32_imm8: (m, i) => rmw32(m, i, ror32, BY_IMM), Ror_rm32_1: (m, i) => rmw32(m, i, ror32, BY_ONE), Ror_rm32_CL: (m, i) => rmw32(m, i, ror32, BY_CL),
+  Rcl_rm8_imm8: (m, i) => rmw8(m, i, rcl8, BY_IMM), Rcl_rm8_1: (m, i) => rmw8(m, i, rcl8, BY_ONE), Rcl_rm8_CL: (m, i) => rmw8(m, i, rcl8, BY_CL),
+  Rcl_rm16_imm8: (m, i) => rmw16(m, i, rcl16, BY_IMM), Rcl_rm16_1: (m, i) => rmw16(m, i, rcl16, BY_ONE), Rcl_rm16_CL: (m, i) => rmw16(m, i, rcl16, BY_CL),
+  Rcl_rm32_imm8: (m, i) => rmw32(m, i, rcl32, BY_IMM), Rcl_rm32_1: (m, i) => rmw32(m, i, rcl32, BY_ONE), Rcl_rm32_CL: (m, i) => rmw32(m, i, rcl32, BY_CL),
+  Rcr_rm8_imm8: (m, i) => rmw8(m, i, rcr8, BY_IMM), Rcr_rm8_1: (m, i) => rmw8(m, i, rcr8, BY_ONE), Rcr_rm8_CL: (m, i) => rmw8(m, i, rcr8, BY_CL),
+  Rcr_rm16_imm8: (m, i) => rmw16(m, i, rcr16, BY_IMM), Rcr_rm16_1: (m, i) => rmw16(m, i, rcr16, BY_ONE), Rcr_rm16_CL: (m, i) => rmw16(m, i, rcr16, BY_CL),
+  Rcr_rm32_imm8: (m, i) => rmw32(m, i, rcr32, BY_IMM), Rcr_rm32_1: (m, i) => rmw32(m, i, rcr32, BY_ONE), Rcr_rm32_CL: (m, i) => rmw32(m, i, rcr32, BY_CL),
+  Shl_rm8_imm8: (m, i) => rmw8(m, i, shl8, BY_IMM), Shl_rm8_1: (m, i) => rmw8(m, i, shl8, BY_ONE), Shl_rm8_CL: (m, i) => rmw8(m, i, shl8, BY_CL),
+  Shl_rm16_imm8: (m, i) => rmw16(m, i, shl16, BY_IMM), Shl_rm16_1: (m, i) => rmw16(m, i, shl16, BY_ONE), Shl_rm16_CL: (m, i) => rmw16(m, i, shl16, BY_CL),
+  Shl_rm32_imm8: (m, i) => rmw32(m, i, shl32, BY_IMM), Shl_rm32_1: (m, i) => rmw32(m, i, shl32, BY_ONE), Shl_rm32_CL: (m, i) => rmw32(m, i, shl32, BY_CL),
+  Shr_rm8_imm8: (m, i) => rmw8(m, i, shr8, BY_IMM), Shr_rm8_1: (m, i) => rmw8(m, i, shr8, BY_ONE), Shr_rm8_CL: (m, i) => rmw8(m, i, shr8, BY_CL),
+  Shr_rm16_imm8: (m, i) => rmw16(m, i, shr16, BY_IMM), Shr_rm16_1: (m, i) => rmw16(m, i, shr16, BY_ONE), Shr_rm16_CL: (m, i) => rmw16(m, i, shr16, BY_CL),
+  Shr_rm32_imm8: (m, i) => rmw32(m, i, shr32, BY_IMM), Shr_rm32_1: (m, i) => rmw32(m, i, shr32, BY_ONE), Shr_rm32_CL: (m, i) => rmw32(m, i, shr32, BY_CL),
   // SAL (/6) is SHL (/4) from the 186 on.
-  Sal_rm8_imm8: rmw8(shl8, BY_IMM), Sal_rm8_1: rmw8(shl8, BY_ONE), Sal_rm8_CL: rmw8(shl8, BY_CL),
-  Sal_rm16_imm8: rmw16(shl16, BY_IMM), Sal_rm16_1: rmw16(shl16, BY_ONE), Sal_rm16_CL: rmw16(shl16, BY_CL),
-  Sal_rm32_imm8: rmw32(shl32, BY_IMM), Sal_rm32_1: rmw32(shl32, BY_ONE), Sal_rm32_CL: rmw32(shl32, BY_CL),
-  Sar_rm8_imm8: rmw8(sar8, BY_IMM), Sar_rm8_1: rmw8(sar8, BY_ONE), Sar_rm8_CL: rmw8(sar8, BY_CL),
-  Sar_rm16_imm8: rmw16(sar16, BY_IMM), Sar_rm16_1: rmw16(sar16, BY_ONE), Sar_rm16_CL: rmw16(sar16, BY_CL),
-  Sar_rm32_imm8: rmw32(sar32, BY_IMM), Sar_rm32_1: rmw32(sar32, BY_ONE), Sar_rm32_CL: rmw32(sar32, BY_CL),
+  Sal_rm8_imm8: (m, i) => rmw8(m, i, shl8, BY_IMM), Sal_rm8_1: (m, i) => rmw8(m, i, shl8, BY_ONE), Sal_rm8_CL: (m, i) => rmw8(m, i, shl8, BY_CL),
+  Sal_rm16_imm8: (m, i) => rmw16(m, i, shl16, BY_IMM), Sal_rm16_1: (m, i) => rmw16(m, i, shl16, BY_ONE), Sal_rm16_CL: (m, i) => rmw16(m, i, shl16, BY_CL),
+  Sal_rm32_imm8: (m, i) => rmw32(m, i, shl32, BY_IMM), Sal_rm32_1: (m, i) => rmw32(m, i, shl32, BY_ONE), Sal_rm32_CL: (m, i) => rmw32(m, i, shl32, BY_CL),
+  Sar_rm8_imm8: (m, i) => rmw8(m, i, sar8, BY_IMM), Sar_rm8_1: (m, i) => rmw8(m, i, sar8, BY_ONE), Sar_rm8_CL: (m, i) => rmw8(m, i, sar8, BY_CL),
+  Sar_rm16_imm8: (m, i) => rmw16(m, i, sar16, BY_IMM), Sar_rm16_1: (m, i) => rmw16(m, i, sar16, BY_ONE), Sar_rm16_CL: (m, i) => rmw16(m, i, sar16, BY_CL),
+  Sar_rm32_imm8: (m, i) => rmw32(m, i, sar32, BY_IMM), Sar_rm32_1: (m, i) => rmw32(m, i, sar32, BY_ONE), Sar_rm32_CL: (m, i) => rmw32(m, i, sar32, BY_CL),
 
-  Shld_rm16_r16_imm8: double16(shld16, BY_IMM), Shld_rm16_r16_CL: double16(shld16, BY_CL),
-  Shld_rm32_r32_imm8: double32(shld32, BY_IMM), Shld_rm32_r32_CL: double32(shld32, BY_CL),
-  Shrd_rm16_r16_imm8: double16(shrd16, BY_IMM), Shrd_rm16_r16_CL: double16(shrd16, BY_CL),
-  Shrd_rm32_r32_imm8: double32(shrd32, BY_IMM), Shrd_rm32_r32_CL: double32(shrd32, BY_CL),
+  Shld_rm16_r16_imm8: (m, i) => double16(m, i, shld16, BY_IMM), Shld_rm16_r16_CL: (m, i) => double16(m, i, shld16, BY_CL),
+  Shld_rm32_r32_imm8: (m, i) => double32(m, i, shld32, BY_IMM), Shld_rm32_r32_CL: (m, i) => double32(m, i, shld32, BY_CL),
+  Shrd_rm16_r16_imm8: (m, i) => double16(m, i, shrd16, BY_IMM), Shrd_rm16_r16_CL: (m, i) => double16(m, i, shrd16, BY_CL),
+  Shrd_rm32_r32_imm8: (m, i) => double32(m, i, shrd32, BY_IMM), Shrd_rm32_r32_CL: (m, i) => double32(m, i, shrd32, BY_CL),
 
-  Bt_rm16_r16: bitReg16(BIT_TEST), Bt_rm32_r32: bitReg32(BIT_TEST), Bt_rm16_imm8: bitImm16(BIT_TEST), Bt_rm32_imm8: bitImm32(BIT_TEST),
-  Bts_rm16_r16: bitReg16(BIT_SET), Bts_rm32_r32: bitReg32(BIT_SET), Bts_rm16_imm8: bitImm16(BIT_SET), Bts_rm32_imm8: bitImm32(BIT_SET),
-  Btr_rm16_r16: bitReg16(BIT_RESET), Btr_rm32_r32: bitReg32(BIT_RESET), Btr_rm16_imm8: bitImm16(BIT_RESET), Btr_rm32_imm8: bitImm32(BIT_RESET),
-  Btc_rm16_r16: bitReg16(BIT_COMPLEMENT), Btc_rm32_r32: bitReg32(BIT_COMPLEMENT), Btc_rm16_imm8: bitImm16(BIT_COMPLEMENT), Btc_rm32_imm8: bitImm32(BIT_COMPLEMENT),
+  Bt_rm16_r16: (m, i) => bitReg16(m, i, BIT_TEST), Bt_rm32_r32: (m, i) => bitReg32(m, i, BIT_TEST), Bt_rm16_imm8: (m, i) => bitImm16(m, i, BIT_TEST), Bt_rm32_imm8: (m, i) => bitImm32(m, i, BIT_TEST),
+  Bts_rm16_r16: (m, i) => bitReg16(m, i, BIT_SET), Bts_rm32_r32: (m, i) => bitReg32(m, i, BIT_SET), Bts_rm16_imm8: (m, i) => bitImm16(m, i, BIT_SET), Bts_rm32_imm8: (m, i) => bitImm32(m, i, BIT_SET),
+  Btr_rm16_r16: (m, i) => bitReg16(m, i, BIT_RESET), Btr_rm32_r32: (m, i) => bitReg32(m, i, BIT_RESET), Btr_rm16_imm8: (m, i) => bitImm16(m, i, BIT_RESET), Btr_rm32_imm8: (m, i) => bitImm32(m, i, BIT_RESET),
+  Btc_rm16_r16: (m, i) => bitReg16(m, i, BIT_COMPLEMENT), Btc_rm32_r32: (m, i) => bitReg32(m, i, BIT_COMPLEMENT), Btc_rm16_imm8: (m, i) => bitImm16(m, i, BIT_COMPLEMENT), Btc_rm32_imm8: (m, i) => bitImm32(m, i, BIT_COMPLEMENT),
 
   // A zero source sets ZF and leaves the destination alone; the other flags are those of a
   // logical operation on the source (QEMU).
