@@ -108,7 +108,9 @@ export function formatFailure(f: TestFailure, cpu: string): string {
   const lines = [`  first failure: test ${f.index} ${f.hash}`, `    ${f.name}    [${f.bytes.map((b) => hex(b, 2)).join(' ')}]  decoded as ${form}`];
   lines.push(`    stop: ${f.stop}${f.exception !== undefined ? `, corpus exception ${f.exception}` : ''}`);
   for (const d of f.regs) {
-    lines.push(`    ${d.reg.padEnd(5)} expected ${hex(d.expected, 4)} got ${hex(d.actual, 4)}${d.mask !== 0xffff ? ` (mask ${hex(d.mask, 4)})` : ''}`);
+    const width = d.mask > 0xffff ? 8 : 4;
+    const fullMask = width === 8 ? 0xffffffff : 0xffff;
+    lines.push(`    ${d.reg.padEnd(6)} expected ${hex(d.expected, width)} got ${hex(d.actual, width)}${d.mask !== fullMask ? ` (mask ${hex(d.mask, width)})` : ''}`);
   }
   for (const d of f.memory) lines.push(`    [${hex(d.address, 6)}] expected ${hex(d.expected, 2)} got ${hex(d.actual, 2)}`);
   return lines.join('\n');

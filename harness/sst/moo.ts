@@ -165,8 +165,6 @@ const META_PAYLOAD = 31;
 const EA32_PAYLOAD = 23;
 const CYCLE_RECORD = 15;
 const HASH_BYTES = 20;
-const REG16_VALID_BITS = (1 << REG16_NAMES.length) - 1;
-const REG32_VALID_BITS = (1 << REG32_NAMES.length) - 1;
 
 const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const latin1 = new TextDecoder('latin1');
@@ -329,11 +327,11 @@ class MooParser {
       } else if (id === ID_RMSK) {
         if (seenFileRmsk) this.fail(`duplicate top-level RMSK chunk at byte ${pos}`, pos);
         seenFileRmsk = true;
-        file.fileMask16 = this.parseRegs16(pos, p, len, 'RMSK');
+        file.fileMask16 = this.parseRegs(pos, p, len, 'RMSK', REG16_NAMES, 2);
       } else if (id === ID_RM32) {
         if (seenFileRm32) this.fail(`duplicate top-level RM32 chunk at byte ${pos}`, pos);
         seenFileRm32 = true;
-        file.fileMask32 = this.parseRegs32(pos, p, len, 'RM32');
+        file.fileMask32 = this.parseRegs(pos, p, len, 'RM32', REG32_NAMES, 4);
       } else if (id === ID_MOO) {
         this.fail(`second 'MOO ' header at byte ${pos}`, pos);
       } else {
@@ -454,16 +452,16 @@ class MooParser {
       let bit = 0;
       if (id === ID_REGS) {
         bit = STATE_SEEN_REGS;
-        state.regs16 = this.parseRegs16(pos, p, len, 'REGS');
+        state.regs16 = this.parseRegs(pos, p, len, 'REGS', REG16_NAMES, 2);
       } else if (id === ID_RMSK) {
         bit = STATE_SEEN_RMSK;
-        state.regMask16 = this.parseRegs16(pos, p, len, 'RMSK');
+        state.regMask16 = this.parseRegs(pos, p, len, 'RMSK', REG16_NAMES, 2);
       } else if (id === ID_RG32) {
         bit = STATE_SEEN_RG32;
-        state.regs32 = this.parseRegs32(pos, p, len, 'RG32');
+        state.regs32 = this.parseRegs(pos, p, len, 'RG32', REG32_NAMES, 4);
       } else if (id === ID_RM32) {
         bit = STATE_SEEN_RM32;
-        state.regMask32 = this.parseRegs32(pos, p, len, 'RM32');
+        state.regMask32 = this.parseRegs(pos, p, len, 'RM32', REG32_NAMES, 4);
       } else if (id === ID_RAM) {
         bit = STATE_SEEN_RAM;
         this.requirePayload(pos, len, 4, 'RAM');
@@ -506,41 +504,26 @@ class MooParser {
     return state;
   }
 
-  private parseRegs16(at: number, p: number, len: number, what: string): Partial<Record<Reg16Name, number>> {
+  /**
+   * A register chunk: a little-endian mask of `bytes` bytes (bit k set: `names[k]` present),
+   * then the present registers' values, `bytes` bytes each, in bit order.
+   */
+  private parseRegs<Name extends string>(at: number, p: number, len: number, what: string, names: readonly Name[], bytes: 2 | 4): Partial<Record<Name, number>> {
     const { dv } = this;
-    this.requirePayload(at, len, 2, what);
-    const mask = dv.getUint16(p, true);
-    if ((mask & ~REG16_VALID_BITS) !== 0) {
+    this.requirePayload(at, len, bytes, what);
+    const mask = bytes === 2 ? dv.getUint16(p, true) : dv.getUint32(p, true);
+    if ((mask & ~((1 << names.length) - 1)) !== 0) {
       // Values follow in bit order, so an unknown bit would leave a register unread while
       // the comparison ignores it; refuse instead of guessing.
       this.fail(`${what} chunk at byte ${at}${this.where} sets unknown register bits 0x${mask.toString(16)}`, at);
     }
-    this.requirePayload(at, len, 2 + 2 * popcount(mask), what);
-    const out: Partial<Record<Reg16Name, number>> = {};
-    let q = p + 2;
-    for (let i = 0; i < REG16_NAMES.length; i++) {
+    this.requirePayload(at, len, bytes + bytes * popcount(mask), what);
+    const out: Partial<Record<Name, number>> = {};
+    let q = p + bytes;
+    for (let i = 0; i < names.length; i++) {
       if ((mask & (1 << i)) !== 0) {
-        out[REG16_NAMES[i] as Reg16Name] = dv.getUint16(q, true);
-        q += 2;
-      }
-    }
-    return out;
-  }
-
-  private parseRegs32(at: number, p: number, len: number, what: string): Partial<Record<Reg32Name, number>> {
-    const { dv } = this;
-    this.requirePayload(at, len, 4, what);
-    const mask = dv.getUint32(p, true);
-    if ((mask & ~REG32_VALID_BITS) !== 0) {
-      this.fail(`${what} chunk at byte ${at}${this.where} sets unknown register bits 0x${(mask >>> 0).toString(16)}`, at);
-    }
-    this.requirePayload(at, len, 4 + 4 * popcount(mask), what);
-    const out: Partial<Record<Reg32Name, number>> = {};
-    let q = p + 4;
-    for (let i = 0; i < REG32_NAMES.length; i++) {
-      if ((mask & (1 << i)) !== 0) {
-        out[REG32_NAMES[i] as Reg32Name] = dv.getUint32(q, true);
-        q += 4;
+        out[names[i]!] = bytes === 2 ? dv.getUint16(q, true) : dv.getUint32(q, true);
+        q += bytes;
       }
     }
     return out;

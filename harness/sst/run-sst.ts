@@ -14,7 +14,7 @@
 
 import type { ArchState, Subject } from '../adapter.ts';
 import type { CpuModelName } from '../../reference-emulator/index.ts';
-import type { MooFile, MooTest, Reg16Name } from './moo.ts';
+import type { MooFile, MooTest, Reg16Name, Reg32Name } from './moo.ts';
 
 /** Real-mode descriptor-cache attributes: present, accessed, writable data / readable code. */
 const REAL_DATA_ATTR = 0x93;
@@ -41,7 +41,7 @@ export interface SstOptions {
 }
 
 export interface RegisterDiff {
-  reg: Reg16Name;
+  reg: Reg16Name | Reg32Name;
   expected: number;
   actual: number;
   mask: number;
@@ -114,6 +114,53 @@ function initialState(test: MooTest): ArchState {
   };
 }
 
+/** The 386 sets' 32-bit register file (RG32): real-mode segments from the selectors, CR0 and CR3 as given. */
+function initialState32(test: MooTest): ArchState {
+  const r = test.initial.regs32;
+  const get = (name: Reg32Name): number => {
+    const value = r[name];
+    if (value === undefined) throw new Error(`test ${test.index} (${test.hash}): initial RG32 state lacks ${name}`);
+    return value >>> 0;
+  };
+  if (get('cr0') & 1) {
+    throw new Error(`test ${test.index} (${test.hash}): protected-mode RG32 tests carry no descriptor caches, so they cannot be set up yet`);
+  }
+  const seg = (name: Reg32Name, attr: number) => realSeg(get(name) & 0xffff, attr);
+  return {
+    regs: { eax: get('eax'), ecx: get('ecx'), edx: get('edx'), ebx: get('ebx'), esp: get('esp'), ebp: get('ebp'), esi: get('esi'), edi: get('edi') },
+    eip: get('eip'),
+    eflags: get('eflags') | 0x2,
+    segs: { es: seg('es', REAL_DATA_ATTR), cs: seg('cs', REAL_CODE_ATTR), ss: seg('ss', REAL_DATA_ATTR), ds: seg('ds', REAL_DATA_ATTR), fs: seg('fs', REAL_DATA_ATTR), gs: seg('gs', REAL_DATA_ATTR) },
+    cr0: get('cr0'),
+    cr2: 0,
+    cr3: get('cr3'),
+    cr4: 0,
+    efer: 0,
+    gdtr: { base: 0, limit: 0xffff },
+    idtr: { base: 0, limit: 0x3ff },
+    ldtr: { sel: 0, base: 0, limit: 0xffff, attr: 0x82 },
+    tr: { sel: 0, base: 0, limit: 0xffff, attr: 0x8b },
+  };
+}
+
+function regs32Of(state: ArchState): Partial<Record<Reg32Name, number>> {
+  return {
+    cr0: state.cr0 >>> 0, cr3: state.cr3 >>> 0,
+    eax: state.regs.eax, ebx: state.regs.ebx, ecx: state.regs.ecx, edx: state.regs.edx,
+    esi: state.regs.esi, edi: state.regs.edi, ebp: state.regs.ebp, esp: state.regs.esp,
+    cs: state.segs.cs.sel, ds: state.segs.ds.sel, es: state.segs.es.sel, fs: state.segs.fs.sel, gs: state.segs.gs.sel, ss: state.segs.ss.sel,
+    eip: state.eip >>> 0, eflags: state.eflags >>> 0,
+  };
+}
+
+const REG32_ORDER: readonly Reg32Name[] = ['cr0', 'cr3', 'eax', 'ebx', 'ecx', 'edx', 'esi', 'edi', 'ebp', 'esp', 'cs', 'ds', 'es', 'fs', 'gs', 'ss', 'eip', 'eflags'];
+
+/** File-wide register masks (top-level RMSK/RM32), applied with each test's own. */
+export interface FileMasks {
+  m16: Partial<Record<Reg16Name, number>>;
+  m32: Partial<Record<Reg32Name, number>>;
+}
+
 function regsOf(state: ArchState): Record<Reg16Name, number> {
   return {
     ax: state.regs.eax & 0xffff, bx: state.regs.ebx & 0xffff, cx: state.regs.ecx & 0xffff, dx: state.regs.edx & 0xffff,
@@ -136,8 +183,9 @@ function runsOf(entries: ReadonlyArray<readonly [number, number]>): Array<[numbe
 }
 
 /** Runs one test; returns undefined on pass, or the failure. */
-export async function runSstTest(subject: Subject, test: MooTest, flagsMask: number): Promise<TestFailure | undefined> {
-  const state = initialState(test);
+export async function runSstTest(subject: Subject, test: MooTest, flagsMask: number, fileMasks: FileMasks = { m16: {}, m32: {} }): Promise<TestFailure | undefined> {
+  const wide = Object.keys(test.initial.regs32).length > 0;
+  const state = wide ? initialState32(test) : initialState(test);
   for (const [address, bytes] of runsOf(test.initial.ram)) await subject.writeMemory(address, bytes);
   await subject.setState(state);
   const stop = await subject.run({ maxInstructions: MAX_INSTRUCTIONS_PER_TEST });
@@ -147,10 +195,21 @@ export async function runSstTest(subject: Subject, test: MooTest, flagsMask: num
   const expectedFinal = test.final.regs16;
   const actual = regsOf(after);
   const regs: RegisterDiff[] = [];
-  for (const name of REG_ORDER) {
+  if (wide) {
+    const actual32 = regs32Of(after);
+    for (const name of REG32_ORDER) {
+      const expected = (test.final.regs32[name] ?? test.initial.regs32[name] ?? 0) >>> 0;
+      const segment = name.length === 2 && name.endsWith('s');
+      let mask = (segment ? 0xffff : 0xffffffff) & (test.final.regMask32[name] ?? -1) & (fileMasks.m32[name] ?? -1);
+      if (name === 'eflags') mask &= flagsMask | 0xffff0000;
+      const got = actual32[name]! >>> 0;
+      if (((expected & mask) >>> 0) !== ((got & mask) >>> 0)) regs.push({ reg: name, expected, actual: got, mask: mask >>> 0 });
+    }
+  }
+  for (const name of wide ? [] : REG_ORDER) {
     let expected = expectedFinal[name] ?? initial[name] ?? 0;
     if (name === 'flags' && expectedFinal.flags === undefined) expected &= INITIAL_FLAGS_MASK;
-    const mask = (name === 'flags' ? flagsMask : 0xffff) & (test.final.regMask16[name] ?? 0xffff);
+    const mask = (name === 'flags' ? flagsMask : 0xffff) & (test.final.regMask16[name] ?? 0xffff) & (fileMasks.m16[name] ?? 0xffff);
     if ((expected & mask) !== (actual[name] & mask)) regs.push({ reg: name, expected, actual: actual[name], mask });
   }
 
@@ -162,8 +221,8 @@ export async function runSstTest(subject: Subject, test: MooTest, flagsMask: num
   // sits one byte higher. Locate it from the final SS:SP (FLAGS is the third word pushed).
   let flagAddress: number | undefined;
   if (test.exception) {
-    const ss = expectedFinal.ss ?? initial.ss ?? 0;
-    const sp = expectedFinal.sp ?? initial.sp ?? 0;
+    const ss = wide ? (test.final.regs32.ss ?? test.initial.regs32.ss ?? 0) & 0xffff : expectedFinal.ss ?? initial.ss ?? 0;
+    const sp = wide ? (test.final.regs32.esp ?? test.initial.regs32.esp ?? 0) & 0xffff : expectedFinal.sp ?? initial.sp ?? 0;
     flagAddress = ((ss << 4) + ((sp + 4) & 0xffff)) & 0xffffff;
     if ((flagAddress & ~1) !== (test.exception.flagAddress & ~1)) flagAddress = test.exception.flagAddress;
   }
@@ -196,7 +255,7 @@ export async function runSstFile(subject: Subject, file: MooFile, options: SstOp
       continue;
     }
     result.total++;
-    const failure = await runSstTest(subject, test, options.flagsMask);
+    const failure = await runSstTest(subject, test, options.flagsMask, { m16: file.fileMask16, m32: file.fileMask32 });
     if (!failure) result.passed++;
     else if (options.known.has(test.hash)) {
       result.knownFail++;

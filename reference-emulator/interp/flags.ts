@@ -158,43 +158,43 @@ export function setFlags(cpu: CpuState, value: number): void {
 }
 
 /**
- * Condition codes in opcode order (SDM Vol. 2A, Table B-1 "Condition codes"): the low nibble
- * of Jcc/SETcc/CMOVcc. When the last flag writer was a SUB/CMP, the unsigned and signed
- * comparisons are read straight from its operands.
+ * Condition codes (SDM Vol. 2A, Table B-1 "Condition codes"), one small predicate each so a Jcc,
+ * SETcc or CMOVcc handler can call its own and V8 can inline it there. When the last flag
+ * writer was a SUB/CMP, the unsigned and signed comparisons are read straight from its operands.
  */
+function afterSub(cpu: CpuState): boolean {
+  const z = cpu.lazy;
+  return z[LZ_OP] === LAZY_SUB && z[LZ_MASK] === FLAGS_STATUS;
+}
+const signedShift = (cpu: CpuState): number => 32 - cpu.lazy[LZ_BITS]!;
+
+export const condO = (cpu: CpuState): boolean => getOF(cpu) === 1;
+export const condNO = (cpu: CpuState): boolean => getOF(cpu) === 0;
+export const condB = (cpu: CpuState): boolean => (afterSub(cpu) ? cpu.lazy[LZ_DST]! >>> 0 < cpu.lazy[LZ_SRC]! >>> 0 : getCF(cpu) === 1);
+export const condAE = (cpu: CpuState): boolean => (afterSub(cpu) ? cpu.lazy[LZ_DST]! >>> 0 >= cpu.lazy[LZ_SRC]! >>> 0 : getCF(cpu) === 0);
+export const condE = (cpu: CpuState): boolean => (afterSub(cpu) ? cpu.lazy[LZ_DST] === cpu.lazy[LZ_SRC] : getZF(cpu) === 1);
+export const condNE = (cpu: CpuState): boolean => (afterSub(cpu) ? cpu.lazy[LZ_DST] !== cpu.lazy[LZ_SRC] : getZF(cpu) === 0);
+export const condBE = (cpu: CpuState): boolean => (afterSub(cpu) ? cpu.lazy[LZ_DST]! >>> 0 <= cpu.lazy[LZ_SRC]! >>> 0 : (getCF(cpu) | getZF(cpu)) === 1);
+export const condA = (cpu: CpuState): boolean => (afterSub(cpu) ? cpu.lazy[LZ_DST]! >>> 0 > cpu.lazy[LZ_SRC]! >>> 0 : (getCF(cpu) | getZF(cpu)) === 0);
+export const condS = (cpu: CpuState): boolean => getSF(cpu) === 1;
+export const condNS = (cpu: CpuState): boolean => getSF(cpu) === 0;
+export const condP = (cpu: CpuState): boolean => getPF(cpu) === 1;
+export const condNP = (cpu: CpuState): boolean => getPF(cpu) === 0;
+export const condL = (cpu: CpuState): boolean =>
+  afterSub(cpu) ? cpu.lazy[LZ_DST]! << signedShift(cpu) < cpu.lazy[LZ_SRC]! << signedShift(cpu) : getSF(cpu) !== getOF(cpu);
+export const condGE = (cpu: CpuState): boolean =>
+  afterSub(cpu) ? cpu.lazy[LZ_DST]! << signedShift(cpu) >= cpu.lazy[LZ_SRC]! << signedShift(cpu) : getSF(cpu) === getOF(cpu);
+export const condLE = (cpu: CpuState): boolean =>
+  afterSub(cpu) ? cpu.lazy[LZ_DST]! << signedShift(cpu) <= cpu.lazy[LZ_SRC]! << signedShift(cpu) : getZF(cpu) === 1 || getSF(cpu) !== getOF(cpu);
+export const condG = (cpu: CpuState): boolean =>
+  afterSub(cpu) ? cpu.lazy[LZ_DST]! << signedShift(cpu) > cpu.lazy[LZ_SRC]! << signedShift(cpu) : getZF(cpu) === 0 && getSF(cpu) === getOF(cpu);
+
+/** The predicates in opcode order (the low nibble of Jcc/SETcc/CMOVcc). */
+export const CONDITIONS: ReadonlyArray<(cpu: CpuState) => boolean> = [
+  condO, condNO, condB, condAE, condE, condNE, condBE, condA, condS, condNS, condP, condNP, condL, condGE, condLE, condG,
+];
+
+/** Condition `cc` (0-15) by number, for handlers that take it from the opcode. */
 export function testCondition(cpu: CpuState, cc: number): boolean {
-  if (cpu.lazy[LZ_OP]! === LAZY_SUB && cpu.lazy[LZ_MASK]! === FLAGS_STATUS) {
-    const shift = 32 - cpu.lazy[LZ_BITS]!;
-    switch (cc) {
-      case 2: return cpu.lazy[LZ_DST]! >>> 0 < cpu.lazy[LZ_SRC]! >>> 0;
-      case 3: return cpu.lazy[LZ_DST]! >>> 0 >= cpu.lazy[LZ_SRC]! >>> 0;
-      case 4: return cpu.lazy[LZ_DST]! === cpu.lazy[LZ_SRC]!;
-      case 5: return cpu.lazy[LZ_DST]! !== cpu.lazy[LZ_SRC]!;
-      case 6: return cpu.lazy[LZ_DST]! >>> 0 <= cpu.lazy[LZ_SRC]! >>> 0;
-      case 7: return cpu.lazy[LZ_DST]! >>> 0 > cpu.lazy[LZ_SRC]! >>> 0;
-      case 12: return cpu.lazy[LZ_DST]! << shift < cpu.lazy[LZ_SRC]! << shift;
-      case 13: return cpu.lazy[LZ_DST]! << shift >= cpu.lazy[LZ_SRC]! << shift;
-      case 14: return cpu.lazy[LZ_DST]! << shift <= cpu.lazy[LZ_SRC]! << shift;
-      case 15: return cpu.lazy[LZ_DST]! << shift > cpu.lazy[LZ_SRC]! << shift;
-      default: break;
-    }
-  }
-  switch (cc) {
-    case 0: return getOF(cpu) === 1;
-    case 1: return getOF(cpu) === 0;
-    case 2: return getCF(cpu) === 1;
-    case 3: return getCF(cpu) === 0;
-    case 4: return getZF(cpu) === 1;
-    case 5: return getZF(cpu) === 0;
-    case 6: return (getCF(cpu) | getZF(cpu)) === 1;
-    case 7: return (getCF(cpu) | getZF(cpu)) === 0;
-    case 8: return getSF(cpu) === 1;
-    case 9: return getSF(cpu) === 0;
-    case 10: return getPF(cpu) === 1;
-    case 11: return getPF(cpu) === 0;
-    case 12: return getSF(cpu) !== getOF(cpu);
-    case 13: return getSF(cpu) === getOF(cpu);
-    case 14: return getZF(cpu) === 1 || getSF(cpu) !== getOF(cpu);
-    default: return getZF(cpu) === 0 && getSF(cpu) === getOF(cpu);
-  }
+  return CONDITIONS[cc & 15]!(cpu);
 }

@@ -71,6 +71,18 @@ const FLAGS_386 = FLAGS_286 | 0x30000; // RF, VM
 const FLAGS_486 = FLAGS_386 | 0x40000; // AC
 const FLAGS_CPUID = FLAGS_486 | 0x200000 | 0x180000; // ID, VIF, VIP
 
+/**
+ * What every model from the 386 on shares (see the header): the 15-byte limit, 32 address
+ * lines, FLAGS bit 15 held at 0 in real mode, #SS (12) for a real-mode stack-limit fault.
+ */
+const FROM_386 = {
+  maxInstructionLength: 15,
+  tooLongVector: 13,
+  addressMask: 0xffffffff | 0,
+  realModeFlagsFixedZero: 0x8000,
+  realStackFaultVector: 12,
+} as const;
+
 export const CPU_MODELS: Readonly<Record<CpuModelName, CpuModel>> = {
   i286: {
     name: 'i286',
@@ -82,56 +94,26 @@ export const CPU_MODELS: Readonly<Record<CpuModelName, CpuModel>> = {
     realStackFaultVector: 13,
     flagsImplemented: FLAGS_286,
   },
-  i386: {
-    name: 'i386',
-    generation: 'i386',
-    maxInstructionLength: 15,
-    tooLongVector: 13,
-    addressMask: 0xffffffff | 0,
-    realModeFlagsFixedZero: 0x8000,
-    realStackFaultVector: 12,
-    flagsImplemented: FLAGS_386,
-  },
-  i486: {
-    name: 'i486',
-    generation: 'i486',
-    maxInstructionLength: 15,
-    tooLongVector: 13,
-    addressMask: 0xffffffff | 0,
-    realModeFlagsFixedZero: 0x8000,
-    realStackFaultVector: 12,
-    flagsImplemented: FLAGS_486,
-  },
+  i386: { name: 'i386', generation: 'i386', ...FROM_386, flagsImplemented: FLAGS_386 },
+  i486: { name: 'i486', generation: 'i486', ...FROM_386, flagsImplemented: FLAGS_486 },
   pentium: {
     name: 'pentium',
     generation: 'pentium',
-    maxInstructionLength: 15,
-    tooLongVector: 13,
-    addressMask: 0xffffffff | 0,
-    realModeFlagsFixedZero: 0x8000,
-    realStackFaultVector: 12,
+    ...FROM_386,
     flagsImplemented: FLAGS_CPUID,
     cpuid: cpuidLeaves(1, 0x0543, EDX_TSC | EDX_MSR | EDX_CX8, 0),
   },
   p6: {
     name: 'p6',
     generation: 'p6',
-    maxInstructionLength: 15,
-    tooLongVector: 13,
-    addressMask: 0xffffffff | 0,
-    realModeFlagsFixedZero: 0x8000,
-    realStackFaultVector: 12,
+    ...FROM_386,
     flagsImplemented: FLAGS_CPUID,
     cpuid: cpuidLeaves(2, 0x0652, EDX_TSC | EDX_MSR | EDX_CX8 | EDX_SEP | EDX_CMOV, 0, [P6_LEAF2]),
   },
   modern: {
     name: 'modern',
     generation: 'modern',
-    maxInstructionLength: 15,
-    tooLongVector: 13,
-    addressMask: 0xffffffff | 0,
-    realModeFlagsFixedZero: 0x8000,
-    realStackFaultVector: 12,
+    ...FROM_386,
     flagsImplemented: FLAGS_CPUID,
     cpuid: cpuidLeaves(1, 0x0006_06a0 | 0, EDX_TSC | EDX_MSR | EDX_CX8 | EDX_SEP | EDX_CMOV, 0),
   },

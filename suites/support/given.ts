@@ -32,9 +32,9 @@ import {
   type Machine,
   type StopReason,
 } from '../../reference-emulator/index.ts';
+import { REG16_NAMES, REG32_NAMES, registerNumbers, type Reg16, type Reg32 } from './registers.ts';
 
-export type Reg32 = 'eax' | 'ecx' | 'edx' | 'ebx' | 'esp' | 'ebp' | 'esi' | 'edi';
-export type Reg16 = 'ax' | 'cx' | 'dx' | 'bx' | 'sp' | 'bp' | 'si' | 'di';
+export type { Reg16, Reg32 } from './registers.ts';
 export type Reg8 = 'al' | 'cl' | 'dl' | 'bl' | 'ah' | 'ch' | 'dh' | 'bh';
 export type SegName = 'es' | 'cs' | 'ss' | 'ds' | 'fs' | 'gs';
 
@@ -54,8 +54,8 @@ export interface GivenState {
   handlerOverrides?: Partial<Record<InstrId, Handler>>;
 }
 
-const REG32_INDEX: Record<Reg32, number> = { eax: 0, ecx: 1, edx: 2, ebx: 3, esp: 4, ebp: 5, esi: 6, edi: 7 };
-const REG16_INDEX: Record<Reg16, number> = { ax: 0, cx: 1, dx: 2, bx: 3, sp: 4, bp: 5, si: 6, di: 7 };
+const REG32_INDEX = registerNumbers(REG32_NAMES);
+const REG16_INDEX = registerNumbers(REG16_NAMES);
 const REG8_OFFSET: Record<Reg8, number> = { al: 0, cl: 4, dl: 8, bl: 12, ah: 1, ch: 5, dh: 9, bh: 13 };
 const SEG_INDEX: Record<SegName, number> = { es: SEG_ES, cs: SEG_CS, ss: SEG_SS, ds: SEG_DS, fs: SEG_FS, gs: SEG_GS };
 

@@ -62,7 +62,7 @@ import {
 } from '../../isa/schema.ts';
 import { effectiveAddress, getSP, linearAddress, push16, push32, read16, read32, readRm16, readRm32, setSP, spPlus, stackIs32, write16, write32 } from '../access.ts';
 import { CpuFault, VEC_BP, VEC_BR, VEC_DB, VEC_GP, VEC_NP, VEC_OF, VEC_UD } from '../fault.ts';
-import { getFlags, getOF, getZF, setFlags, testCondition } from '../flags.ts';
+import { condA, condAE, condB, condBE, condE, condG, condGE, condL, condLE, condNE, condNO, condNP, condNS, condO, condP, condS, getFlags, getOF, getZF, setFlags } from '../flags.ts';
 import { softwareInterrupt } from '../interrupt.ts';
 import { isProtected, loadSegment } from '../segments.ts';
 
@@ -124,9 +124,24 @@ function ret32(m: Machine, release: number): void {
   cpu.eip = target;
 }
 
-const jcc: Handler = (m, i) => {
-  if (testCondition(m.cpu, i.opcode & 15)) branch(m.cpu, i.target);
-};
+// One handler per condition, each calling its own predicate: a single shared Jcc handler would
+// pass the condition as data into one large function that V8 does not inline.
+const jo: Handler = (m, i) => { if (condO(m.cpu)) branch(m.cpu, i.target); };
+const jno: Handler = (m, i) => { if (condNO(m.cpu)) branch(m.cpu, i.target); };
+const jb: Handler = (m, i) => { if (condB(m.cpu)) branch(m.cpu, i.target); };
+const jae: Handler = (m, i) => { if (condAE(m.cpu)) branch(m.cpu, i.target); };
+const je: Handler = (m, i) => { if (condE(m.cpu)) branch(m.cpu, i.target); };
+const jne: Handler = (m, i) => { if (condNE(m.cpu)) branch(m.cpu, i.target); };
+const jbe: Handler = (m, i) => { if (condBE(m.cpu)) branch(m.cpu, i.target); };
+const ja: Handler = (m, i) => { if (condA(m.cpu)) branch(m.cpu, i.target); };
+const js: Handler = (m, i) => { if (condS(m.cpu)) branch(m.cpu, i.target); };
+const jns: Handler = (m, i) => { if (condNS(m.cpu)) branch(m.cpu, i.target); };
+const jp: Handler = (m, i) => { if (condP(m.cpu)) branch(m.cpu, i.target); };
+const jnp: Handler = (m, i) => { if (condNP(m.cpu)) branch(m.cpu, i.target); };
+const jl: Handler = (m, i) => { if (condL(m.cpu)) branch(m.cpu, i.target); };
+const jge: Handler = (m, i) => { if (condGE(m.cpu)) branch(m.cpu, i.target); };
+const jle: Handler = (m, i) => { if (condLE(m.cpu)) branch(m.cpu, i.target); };
+const jg: Handler = (m, i) => { if (condG(m.cpu)) branch(m.cpu, i.target); };
 
 const jmpRel: Handler = (m, i) => branch(m.cpu, i.target);
 
@@ -403,22 +418,22 @@ const undefinedOpcode: Handler = () => {
 };
 
 export const controlHandlers = {
-  Jo_rel8_16: jcc, Jo_rel8_32: jcc, Jo_rel16: jcc, Jo_rel32_32: jcc,
-  Jno_rel8_16: jcc, Jno_rel8_32: jcc, Jno_rel16: jcc, Jno_rel32_32: jcc,
-  Jb_rel8_16: jcc, Jb_rel8_32: jcc, Jb_rel16: jcc, Jb_rel32_32: jcc,
-  Jae_rel8_16: jcc, Jae_rel8_32: jcc, Jae_rel16: jcc, Jae_rel32_32: jcc,
-  Je_rel8_16: jcc, Je_rel8_32: jcc, Je_rel16: jcc, Je_rel32_32: jcc,
-  Jne_rel8_16: jcc, Jne_rel8_32: jcc, Jne_rel16: jcc, Jne_rel32_32: jcc,
-  Jbe_rel8_16: jcc, Jbe_rel8_32: jcc, Jbe_rel16: jcc, Jbe_rel32_32: jcc,
-  Ja_rel8_16: jcc, Ja_rel8_32: jcc, Ja_rel16: jcc, Ja_rel32_32: jcc,
-  Js_rel8_16: jcc, Js_rel8_32: jcc, Js_rel16: jcc, Js_rel32_32: jcc,
-  Jns_rel8_16: jcc, Jns_rel8_32: jcc, Jns_rel16: jcc, Jns_rel32_32: jcc,
-  Jp_rel8_16: jcc, Jp_rel8_32: jcc, Jp_rel16: jcc, Jp_rel32_32: jcc,
-  Jnp_rel8_16: jcc, Jnp_rel8_32: jcc, Jnp_rel16: jcc, Jnp_rel32_32: jcc,
-  Jl_rel8_16: jcc, Jl_rel8_32: jcc, Jl_rel16: jcc, Jl_rel32_32: jcc,
-  Jge_rel8_16: jcc, Jge_rel8_32: jcc, Jge_rel16: jcc, Jge_rel32_32: jcc,
-  Jle_rel8_16: jcc, Jle_rel8_32: jcc, Jle_rel16: jcc, Jle_rel32_32: jcc,
-  Jg_rel8_16: jcc, Jg_rel8_32: jcc, Jg_rel16: jcc, Jg_rel32_32: jcc,
+  Jo_rel8_16: jo, Jo_rel8_32: jo, Jo_rel16: jo, Jo_rel32_32: jo,
+  Jno_rel8_16: jno, Jno_rel8_32: jno, Jno_rel16: jno, Jno_rel32_32: jno,
+  Jb_rel8_16: jb, Jb_rel8_32: jb, Jb_rel16: jb, Jb_rel32_32: jb,
+  Jae_rel8_16: jae, Jae_rel8_32: jae, Jae_rel16: jae, Jae_rel32_32: jae,
+  Je_rel8_16: je, Je_rel8_32: je, Je_rel16: je, Je_rel32_32: je,
+  Jne_rel8_16: jne, Jne_rel8_32: jne, Jne_rel16: jne, Jne_rel32_32: jne,
+  Jbe_rel8_16: jbe, Jbe_rel8_32: jbe, Jbe_rel16: jbe, Jbe_rel32_32: jbe,
+  Ja_rel8_16: ja, Ja_rel8_32: ja, Ja_rel16: ja, Ja_rel32_32: ja,
+  Js_rel8_16: js, Js_rel8_32: js, Js_rel16: js, Js_rel32_32: js,
+  Jns_rel8_16: jns, Jns_rel8_32: jns, Jns_rel16: jns, Jns_rel32_32: jns,
+  Jp_rel8_16: jp, Jp_rel8_32: jp, Jp_rel16: jp, Jp_rel32_32: jp,
+  Jnp_rel8_16: jnp, Jnp_rel8_32: jnp, Jnp_rel16: jnp, Jnp_rel32_32: jnp,
+  Jl_rel8_16: jl, Jl_rel8_32: jl, Jl_rel16: jl, Jl_rel32_32: jl,
+  Jge_rel8_16: jge, Jge_rel8_32: jge, Jge_rel16: jge, Jge_rel32_32: jge,
+  Jle_rel8_16: jle, Jle_rel8_32: jle, Jle_rel16: jle, Jle_rel32_32: jle,
+  Jg_rel8_16: jg, Jg_rel8_32: jg, Jg_rel16: jg, Jg_rel32_32: jg,
 
   Loopne_rel8_16_CX: loopneCx, Loopne_rel8_32_CX: loopneCx, Loopne_rel8_16_ECX: loopneEcx, Loopne_rel8_32_ECX: loopneEcx,
   Loope_rel8_16_CX: loopeCx, Loope_rel8_32_CX: loopeCx, Loope_rel8_16_ECX: loopeEcx, Loope_rel8_32_ECX: loopeEcx,

@@ -277,72 +277,68 @@ function applyBitOp(op: number, v: number, bit: number): number {
 }
 
 /**
+ * The bit operation on the word at offset `a` (a memory operand) or in register rm; CF = the
+ * bit's old value.
+ */
+function bitOp16(m: Machine, i: Insn, op: number, a: number, bit: number): void {
+  const cpu = m.cpu;
+  let v: number;
+  if (i.isMem) {
+    v = read16(m, i.seg, a);
+    if (op !== BIT_TEST) write16(m, i.seg, a, applyBitOp(op, v, bit) & 0xffff);
+  } else {
+    v = cpu.r16[i.rm << 1]!;
+    if (op !== BIT_TEST) cpu.r16[i.rm << 1] = applyBitOp(op, v, bit);
+  }
+  setStatusFlags(cpu, FLAG_CF, (v & bit) !== 0 ? FLAG_CF : 0);
+}
+
+function bitOp32(m: Machine, i: Insn, op: number, a: number, bit: number): void {
+  const cpu = m.cpu;
+  let v: number;
+  if (i.isMem) {
+    v = read32(m, i.seg, a);
+    if (op !== BIT_TEST) write32(m, i.seg, a, applyBitOp(op, v, bit));
+  } else {
+    v = cpu.r32[i.rm]!;
+    if (op !== BIT_TEST) cpu.r32[i.rm] = applyBitOp(op, v, bit);
+  }
+  setStatusFlags(cpu, FLAG_CF, (v & bit) !== 0 ? FLAG_CF : 0);
+}
+
+/**
  * Ev,Gv with a 16-bit operand. A memory operand is a bit string: the signed offset selects
  * the word at EA + 2 * (offset SAR 4), wrapped to the address size (SDM Vol. 2A, BT, Table 3-2).
  */
 function bitReg16(m: Machine, i: Insn, op: number): void {
   const cpu = m.cpu;
   const off = cpu.r16[i.reg << 1]!;
-  const bit = 1 << (off & 15);
-  let v: number;
+  let a = 0;
   if (i.isMem) {
     const ea = effectiveAddress(cpu, i) + (((off << 16) >> 20) << 1);
-    const a = i.asz32 ? ea | 0 : ea & 0xffff;
-    v = read16(m, i.seg, a);
-    if (op !== BIT_TEST) write16(m, i.seg, a, applyBitOp(op, v, bit) & 0xffff);
-  } else {
-    v = cpu.r16[i.rm << 1]!;
-    if (op !== BIT_TEST) cpu.r16[i.rm << 1] = applyBitOp(op, v, bit);
+    a = i.asz32 ? ea | 0 : ea & 0xffff;
   }
-  setStatusFlags(cpu, FLAG_CF, (v & bit) !== 0 ? FLAG_CF : 0);
+  bitOp16(m, i, op, a, 1 << (off & 15));
 }
 
 function bitReg32(m: Machine, i: Insn, op: number): void {
   const cpu = m.cpu;
   const off = cpu.r32[i.reg]!;
-  const bit = 1 << (off & 31);
-  let v: number;
+  let a = 0;
   if (i.isMem) {
     const ea = effectiveAddress(cpu, i) + ((off >> 5) << 2);
-    const a = i.asz32 ? ea | 0 : ea & 0xffff;
-    v = read32(m, i.seg, a);
-    if (op !== BIT_TEST) write32(m, i.seg, a, applyBitOp(op, v, bit));
-  } else {
-    v = cpu.r32[i.rm]!;
-    if (op !== BIT_TEST) cpu.r32[i.rm] = applyBitOp(op, v, bit);
+    a = i.asz32 ? ea | 0 : ea & 0xffff;
   }
-  setStatusFlags(cpu, FLAG_CF, (v & bit) !== 0 ? FLAG_CF : 0);
+  bitOp32(m, i, op, a, 1 << (off & 31));
 }
 
 /** Ev,Ib: the offset is masked to the width and never moves a memory operand. */
 function bitImm16(m: Machine, i: Insn, op: number): void {
-  const cpu = m.cpu;
-  const bit = 1 << (i.imm & 15);
-  let v: number;
-  if (i.isMem) {
-    const a = effectiveAddress(cpu, i);
-    v = read16(m, i.seg, a);
-    if (op !== BIT_TEST) write16(m, i.seg, a, applyBitOp(op, v, bit) & 0xffff);
-  } else {
-    v = cpu.r16[i.rm << 1]!;
-    if (op !== BIT_TEST) cpu.r16[i.rm << 1] = applyBitOp(op, v, bit);
-  }
-  setStatusFlags(cpu, FLAG_CF, (v & bit) !== 0 ? FLAG_CF : 0);
+  bitOp16(m, i, op, i.isMem ? effectiveAddress(m.cpu, i) : 0, 1 << (i.imm & 15));
 }
 
 function bitImm32(m: Machine, i: Insn, op: number): void {
-  const cpu = m.cpu;
-  const bit = 1 << (i.imm & 31);
-  let v: number;
-  if (i.isMem) {
-    const a = effectiveAddress(cpu, i);
-    v = read32(m, i.seg, a);
-    if (op !== BIT_TEST) write32(m, i.seg, a, applyBitOp(op, v, bit));
-  } else {
-    v = cpu.r32[i.rm]!;
-    if (op !== BIT_TEST) cpu.r32[i.rm] = applyBitOp(op, v, bit);
-  }
-  setStatusFlags(cpu, FLAG_CF, (v & bit) !== 0 ? FLAG_CF : 0);
+  bitOp32(m, i, op, i.isMem ? effectiveAddress(m.cpu, i) : 0, 1 << (i.imm & 31));
 }
 
 // ---- SETcc / CMOVcc: the condition is the low nibble of the opcode (SDM Vol. 2A, Table B-1) ----

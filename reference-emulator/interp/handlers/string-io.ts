@@ -170,6 +170,30 @@ function checkIo(m: Machine, port: number, bytes: number): void {
   if (!ioBitmapPermits(m, port, bytes)) throw new CpuFault(VEC_GP, 0);
 }
 
+/** The port in DX, once IN/OUT/INS/OUTS of `bytes` bytes may use it (#GP(0) otherwise). */
+function checkedDxPort(m: Machine, bytes: number): number {
+  const port = m.cpu.r16[REG_EDX << 1]!;
+  checkIo(m, port, bytes);
+  return port;
+}
+
+/** (E)SI and (E)DI one element of `bytes` further, down when DF is set. */
+function advanceSiDi(cpu: CpuState, si: number, di: number, bytes: number, amask: number): void {
+  const step = cpu.flags & FLAG_DF ? -bytes : bytes;
+  cpu.r32[REG_ESI] = stepIndex(si, step, amask);
+  cpu.r32[REG_EDI] = stepIndex(di, step, amask);
+}
+
+/** (E)SI one element of `bytes` further, down when DF is set. */
+function advanceSi(cpu: CpuState, si: number, bytes: number, amask: number): void {
+  cpu.r32[REG_ESI] = stepIndex(si, cpu.flags & FLAG_DF ? -bytes : bytes, amask);
+}
+
+/** (E)DI one element of `bytes` further, down when DF is set. */
+function advanceDi(cpu: CpuState, di: number, bytes: number, amask: number): void {
+  cpu.r32[REG_EDI] = stepIndex(di, cpu.flags & FLAG_DF ? -bytes : bytes, amask);
+}
+
 // ---- REP engines: one per operation, shared by the three widths ----
 // A repeated instruction amortises the width dispatch over its elements; the single-element
 // handlers further down are written out per width because they are the per-instruction hot path.
@@ -433,9 +457,7 @@ export const stringIoHandlers = {
     const si = cpu.r32[REG_ESI]!;
     const di = cpu.r32[REG_EDI]!;
     write8(m, SEG_ES, di & amask, read8(m, i.seg, si & amask));
-    const step = cpu.flags & FLAG_DF ? -1 : 1;
-    cpu.r32[REG_ESI] = stepIndex(si, step, amask);
-    cpu.r32[REG_EDI] = stepIndex(di, step, amask);
+    advanceSiDi(cpu, si, di, 1, amask);
   },
   Movsw_m16_m16: (m, i) => {
     if (i.rep !== 0) return movsRep(m, i, W16);
@@ -444,9 +466,7 @@ export const stringIoHandlers = {
     const si = cpu.r32[REG_ESI]!;
     const di = cpu.r32[REG_EDI]!;
     write16(m, SEG_ES, di & amask, read16(m, i.seg, si & amask));
-    const step = cpu.flags & FLAG_DF ? -2 : 2;
-    cpu.r32[REG_ESI] = stepIndex(si, step, amask);
-    cpu.r32[REG_EDI] = stepIndex(di, step, amask);
+    advanceSiDi(cpu, si, di, 2, amask);
   },
   Movsd_m32_m32: (m, i) => {
     if (i.rep !== 0) return movsRep(m, i, W32);
@@ -455,9 +475,7 @@ export const stringIoHandlers = {
     const si = cpu.r32[REG_ESI]!;
     const di = cpu.r32[REG_EDI]!;
     write32(m, SEG_ES, di & amask, read32(m, i.seg, si & amask));
-    const step = cpu.flags & FLAG_DF ? -4 : 4;
-    cpu.r32[REG_ESI] = stepIndex(si, step, amask);
-    cpu.r32[REG_EDI] = stepIndex(di, step, amask);
+    advanceSiDi(cpu, si, di, 4, amask);
   },
 
   // CMPS: flags of DS:[SI] - ES:[DI] (SDM: SRC1 - SRC2, the source first)
@@ -470,9 +488,7 @@ export const stringIoHandlers = {
     const a = read8(m, i.seg, si & amask);
     const b = read8(m, SEG_ES, di & amask);
     setLazy(cpu, LAZY_SUB, 8, a, b, (a - b) & 0xff);
-    const step = cpu.flags & FLAG_DF ? -1 : 1;
-    cpu.r32[REG_ESI] = stepIndex(si, step, amask);
-    cpu.r32[REG_EDI] = stepIndex(di, step, amask);
+    advanceSiDi(cpu, si, di, 1, amask);
   },
   Cmpsw_m16_m16: (m, i) => {
     if (i.rep !== 0) return cmpsRep(m, i, W16);
@@ -483,9 +499,7 @@ export const stringIoHandlers = {
     const a = read16(m, i.seg, si & amask);
     const b = read16(m, SEG_ES, di & amask);
     setLazy(cpu, LAZY_SUB, 16, a, b, (a - b) & 0xffff);
-    const step = cpu.flags & FLAG_DF ? -2 : 2;
-    cpu.r32[REG_ESI] = stepIndex(si, step, amask);
-    cpu.r32[REG_EDI] = stepIndex(di, step, amask);
+    advanceSiDi(cpu, si, di, 2, amask);
   },
   Cmpsd_m32_m32: (m, i) => {
     if (i.rep !== 0) return cmpsRep(m, i, W32);
@@ -496,9 +510,7 @@ export const stringIoHandlers = {
     const a = read32(m, i.seg, si & amask);
     const b = read32(m, SEG_ES, di & amask);
     setLazy(cpu, LAZY_SUB, 32, a, b, (a - b) | 0);
-    const step = cpu.flags & FLAG_DF ? -4 : 4;
-    cpu.r32[REG_ESI] = stepIndex(si, step, amask);
-    cpu.r32[REG_EDI] = stepIndex(di, step, amask);
+    advanceSiDi(cpu, si, di, 4, amask);
   },
 
   // STOS: ES:[DI] <- AL/AX/EAX (no segment override applies)
@@ -508,7 +520,7 @@ export const stringIoHandlers = {
     const amask = i.asz32 ? -1 : 0xffff;
     const di = cpu.r32[REG_EDI]!;
     write8(m, SEG_ES, di & amask, cpu.r8[0]!);
-    cpu.r32[REG_EDI] = stepIndex(di, cpu.flags & FLAG_DF ? -1 : 1, amask);
+    advanceDi(cpu, di, 1, amask);
   },
   Stosw_m16_AX: (m, i) => {
     if (i.rep !== 0) return stosRep(m, i, W16);
@@ -516,7 +528,7 @@ export const stringIoHandlers = {
     const amask = i.asz32 ? -1 : 0xffff;
     const di = cpu.r32[REG_EDI]!;
     write16(m, SEG_ES, di & amask, cpu.r16[0]!);
-    cpu.r32[REG_EDI] = stepIndex(di, cpu.flags & FLAG_DF ? -2 : 2, amask);
+    advanceDi(cpu, di, 2, amask);
   },
   Stosd_m32_EAX: (m, i) => {
     if (i.rep !== 0) return stosRep(m, i, W32);
@@ -524,7 +536,7 @@ export const stringIoHandlers = {
     const amask = i.asz32 ? -1 : 0xffff;
     const di = cpu.r32[REG_EDI]!;
     write32(m, SEG_ES, di & amask, cpu.r32[0]!);
-    cpu.r32[REG_EDI] = stepIndex(di, cpu.flags & FLAG_DF ? -4 : 4, amask);
+    advanceDi(cpu, di, 4, amask);
   },
 
   // LODS: AL/AX/EAX <- DS:[SI]
@@ -534,7 +546,7 @@ export const stringIoHandlers = {
     const amask = i.asz32 ? -1 : 0xffff;
     const si = cpu.r32[REG_ESI]!;
     cpu.r8[0] = read8(m, i.seg, si & amask);
-    cpu.r32[REG_ESI] = stepIndex(si, cpu.flags & FLAG_DF ? -1 : 1, amask);
+    advanceSi(cpu, si, 1, amask);
   },
   Lodsw_AX_m16: (m, i) => {
     if (i.rep !== 0) return lodsRep(m, i, W16);
@@ -542,7 +554,7 @@ export const stringIoHandlers = {
     const amask = i.asz32 ? -1 : 0xffff;
     const si = cpu.r32[REG_ESI]!;
     cpu.r16[0] = read16(m, i.seg, si & amask);
-    cpu.r32[REG_ESI] = stepIndex(si, cpu.flags & FLAG_DF ? -2 : 2, amask);
+    advanceSi(cpu, si, 2, amask);
   },
   Lodsd_EAX_m32: (m, i) => {
     if (i.rep !== 0) return lodsRep(m, i, W32);
@@ -550,7 +562,7 @@ export const stringIoHandlers = {
     const amask = i.asz32 ? -1 : 0xffff;
     const si = cpu.r32[REG_ESI]!;
     cpu.r32[0] = read32(m, i.seg, si & amask);
-    cpu.r32[REG_ESI] = stepIndex(si, cpu.flags & FLAG_DF ? -4 : 4, amask);
+    advanceSi(cpu, si, 4, amask);
   },
 
   // SCAS: flags of AL/AX/EAX - ES:[DI] (no segment override applies)
@@ -562,7 +574,7 @@ export const stringIoHandlers = {
     const a = cpu.r8[0]!;
     const b = read8(m, SEG_ES, di & amask);
     setLazy(cpu, LAZY_SUB, 8, a, b, (a - b) & 0xff);
-    cpu.r32[REG_EDI] = stepIndex(di, cpu.flags & FLAG_DF ? -1 : 1, amask);
+    advanceDi(cpu, di, 1, amask);
   },
   Scasw_AX_m16: (m, i) => {
     if (i.rep !== 0) return scasRep(m, i, W16);
@@ -572,7 +584,7 @@ export const stringIoHandlers = {
     const a = cpu.r16[0]!;
     const b = read16(m, SEG_ES, di & amask);
     setLazy(cpu, LAZY_SUB, 16, a, b, (a - b) & 0xffff);
-    cpu.r32[REG_EDI] = stepIndex(di, cpu.flags & FLAG_DF ? -2 : 2, amask);
+    advanceDi(cpu, di, 2, amask);
   },
   Scasd_EAX_m32: (m, i) => {
     if (i.rep !== 0) return scasRep(m, i, W32);
@@ -582,7 +594,7 @@ export const stringIoHandlers = {
     const a = cpu.r32[0]!;
     const b = read32(m, SEG_ES, di & amask);
     setLazy(cpu, LAZY_SUB, 32, a, b, (a - b) | 0);
-    cpu.r32[REG_EDI] = stepIndex(di, cpu.flags & FLAG_DF ? -4 : 4, amask);
+    advanceDi(cpu, di, 4, amask);
   },
 
   // INS: ES:[DI] <- port DX. The destination is limit-checked before the port is read.
@@ -590,34 +602,31 @@ export const stringIoHandlers = {
     if (i.rep !== 0) return insRep(m, i, W8);
     const cpu = m.cpu;
     const amask = i.asz32 ? -1 : 0xffff;
-    const port = cpu.r16[REG_EDX << 1]!;
-    checkIo(m, port, 1);
+    const port = checkedDxPort(m, 1);
     const di = cpu.r32[REG_EDI]!;
     linearAddress(cpu, SEG_ES, di & amask, 1);
     write8(m, SEG_ES, di & amask, portIn8(m.ports, port));
-    cpu.r32[REG_EDI] = stepIndex(di, cpu.flags & FLAG_DF ? -1 : 1, amask);
+    advanceDi(cpu, di, 1, amask);
   },
   Insw_m16_DX: (m, i) => {
     if (i.rep !== 0) return insRep(m, i, W16);
     const cpu = m.cpu;
     const amask = i.asz32 ? -1 : 0xffff;
-    const port = cpu.r16[REG_EDX << 1]!;
-    checkIo(m, port, 2);
+    const port = checkedDxPort(m, 2);
     const di = cpu.r32[REG_EDI]!;
     linearAddress(cpu, SEG_ES, di & amask, 2);
     write16(m, SEG_ES, di & amask, portIn(m.ports, port, 2));
-    cpu.r32[REG_EDI] = stepIndex(di, cpu.flags & FLAG_DF ? -2 : 2, amask);
+    advanceDi(cpu, di, 2, amask);
   },
   Insd_m32_DX: (m, i) => {
     if (i.rep !== 0) return insRep(m, i, W32);
     const cpu = m.cpu;
     const amask = i.asz32 ? -1 : 0xffff;
-    const port = cpu.r16[REG_EDX << 1]!;
-    checkIo(m, port, 4);
+    const port = checkedDxPort(m, 4);
     const di = cpu.r32[REG_EDI]!;
     linearAddress(cpu, SEG_ES, di & amask, 4);
     write32(m, SEG_ES, di & amask, portIn(m.ports, port, 4));
-    cpu.r32[REG_EDI] = stepIndex(di, cpu.flags & FLAG_DF ? -4 : 4, amask);
+    advanceDi(cpu, di, 4, amask);
   },
 
   // OUTS: port DX <- DS:[SI]
@@ -625,31 +634,28 @@ export const stringIoHandlers = {
     if (i.rep !== 0) return outsRep(m, i, W8);
     const cpu = m.cpu;
     const amask = i.asz32 ? -1 : 0xffff;
-    const port = cpu.r16[REG_EDX << 1]!;
-    checkIo(m, port, 1);
+    const port = checkedDxPort(m, 1);
     const si = cpu.r32[REG_ESI]!;
     portOut8(m.ports, port, read8(m, i.seg, si & amask));
-    cpu.r32[REG_ESI] = stepIndex(si, cpu.flags & FLAG_DF ? -1 : 1, amask);
+    advanceSi(cpu, si, 1, amask);
   },
   Outsw_DX_m16: (m, i) => {
     if (i.rep !== 0) return outsRep(m, i, W16);
     const cpu = m.cpu;
     const amask = i.asz32 ? -1 : 0xffff;
-    const port = cpu.r16[REG_EDX << 1]!;
-    checkIo(m, port, 2);
+    const port = checkedDxPort(m, 2);
     const si = cpu.r32[REG_ESI]!;
     portOut(m.ports, port, read16(m, i.seg, si & amask), 2);
-    cpu.r32[REG_ESI] = stepIndex(si, cpu.flags & FLAG_DF ? -2 : 2, amask);
+    advanceSi(cpu, si, 2, amask);
   },
   Outsd_DX_m32: (m, i) => {
     if (i.rep !== 0) return outsRep(m, i, W32);
     const cpu = m.cpu;
     const amask = i.asz32 ? -1 : 0xffff;
-    const port = cpu.r16[REG_EDX << 1]!;
-    checkIo(m, port, 4);
+    const port = checkedDxPort(m, 4);
     const si = cpu.r32[REG_ESI]!;
     portOut(m.ports, port, read32(m, i.seg, si & amask), 4);
-    cpu.r32[REG_ESI] = stepIndex(si, cpu.flags & FLAG_DF ? -4 : 4, amask);
+    advanceSi(cpu, si, 4, amask);
   },
 
   // IN/OUT: the imm8 port is zero-extended (the decoder gives Ib unsigned); DX otherwise.
@@ -678,33 +684,27 @@ export const stringIoHandlers = {
     portOut(m.ports, i.imm, m.cpu.r32[0]!, 4);
   },
   In_AL_DX: (m) => {
-    const port = m.cpu.r16[REG_EDX << 1]!;
-    checkIo(m, port, 1);
+    const port = checkedDxPort(m, 1);
     m.cpu.r8[0] = portIn8(m.ports, port);
   },
   In_AX_DX: (m) => {
-    const port = m.cpu.r16[REG_EDX << 1]!;
-    checkIo(m, port, 2);
+    const port = checkedDxPort(m, 2);
     m.cpu.r16[0] = portIn(m.ports, port, 2);
   },
   In_EAX_DX: (m) => {
-    const port = m.cpu.r16[REG_EDX << 1]!;
-    checkIo(m, port, 4);
+    const port = checkedDxPort(m, 4);
     m.cpu.r32[0] = portIn(m.ports, port, 4);
   },
   Out_DX_AL: (m) => {
-    const port = m.cpu.r16[REG_EDX << 1]!;
-    checkIo(m, port, 1);
+    const port = checkedDxPort(m, 1);
     portOut8(m.ports, port, m.cpu.r8[0]!);
   },
   Out_DX_AX: (m) => {
-    const port = m.cpu.r16[REG_EDX << 1]!;
-    checkIo(m, port, 2);
+    const port = checkedDxPort(m, 2);
     portOut(m.ports, port, m.cpu.r16[0]!, 2);
   },
   Out_DX_EAX: (m) => {
-    const port = m.cpu.r16[REG_EDX << 1]!;
-    checkIo(m, port, 4);
+    const port = checkedDxPort(m, 4);
     portOut(m.ports, port, m.cpu.r32[0]!, 4);
   },
 } satisfies Record<StringIoId, Handler>;

@@ -19,8 +19,9 @@
 //   a ModRM that fits the form, random SIB/displacement/immediate bytes), the length agrees with
 //   iced-x86 wherever our decoder chose a form; and the same for the unmodelled x87 and SIMD
 //   opcodes wherever iced knows the instruction.
-// Oracles: the SDM tables, typed in here as register names, not taken from the decoder; the
-// hand-counted lengths; iced-x86 1.21 (an independent decoder) for the properties.
+// Oracles: the SDM tables, typed in as register names (here and in suites/support/registers.ts),
+// not taken from the decoder; the hand-counted lengths; iced-x86 1.21 (an independent decoder)
+// for the properties.
 // Left out: operand values of the forms (immediates, branch targets) beyond the length, and the
 // forms' own ids (the groups' tests own those). Properties print their seed (XVC_SEED to replay,
 // XVC_RUNS to change the run count).
@@ -48,6 +49,7 @@ import {
   type FormRecord,
   type Insn,
 } from '../../../reference-emulator/index.ts';
+import { REG16_NAMES, REG32_NAMES } from '../../support/registers.ts';
 
 const MODERN = cpuModel('modern');
 const I286 = cpuModel('i286');
@@ -85,9 +87,6 @@ function expectFault(fn: () => unknown, vector: number, errorCode?: number): voi
 }
 
 // ---- the memory operand, written as register names so the test does not share the decoder's tables ----
-
-const NAMES32 = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'];
-const NAMES16 = ['ax', 'cx', 'dx', 'bx', 'sp', 'bp', 'si', 'di'];
 
 /** The registers the operand adds up, as a sorted list of names; the scale as a multiplier on the index. */
 function addressRegs(insn: Insn, names: readonly string[]): string[] {
@@ -164,16 +163,16 @@ describe('decoder: prefixes (SDM Vol. 2A, 2.1.1)', () => {
 
   it('67 D9 07 in 32-bit code uses 16-bit addressing: [bx], length 3 (without 67: [edi], length 2)', () => {
     const with67 = d32([0x67, 0xd9, 0x07]);
-    expect(addressRegs(with67, NAMES16)).to.deep.equal(['bx']);
+    expect(addressRegs(with67, REG16_NAMES)).to.deep.equal(['bx']);
     expect(with67.length).to.equal(3);
     const without = d32([0xd9, 0x07]);
-    expect(addressRegs(without, NAMES32)).to.deep.equal(['edi']);
+    expect(addressRegs(without, REG32_NAMES)).to.deep.equal(['edi']);
     expect(without.length).to.equal(2);
   });
 
   it('67 D9 05 78 56 34 12 in 16-bit code uses 32-bit addressing: [disp32 0x12345678], length 7', () => {
     const insn = d16([0x67, 0xd9, 0x05, 0x78, 0x56, 0x34, 0x12]);
-    expect(addressRegs(insn, NAMES32)).to.deep.equal([]);
+    expect(addressRegs(insn, REG32_NAMES)).to.deep.equal([]);
     expect(insn.disp >>> 0).to.equal(0x12345678);
     expect(insn.length).to.equal(7);
   });
@@ -231,7 +230,7 @@ describe('decoder: 16-bit ModRM addressing (SDM Vol. 2A, Table 2-1)', () => {
       it(`${hex(bytes)}: mod=${mod} rm=${rm} is ${shown}, seg ${seg === SEG_SS ? 'SS' : 'DS'}, length ${bytes.length}`, () => {
         const insn = d16(bytes);
         expect(insn.isMem, 'memory operand').to.equal(true);
-        expect(addressRegs(insn, NAMES16), 'registers added').to.deep.equal(regs);
+        expect(addressRegs(insn, REG16_NAMES), 'registers added').to.deep.equal(regs);
         expect(insn.disp & 0xffff, 'displacement mod 2^16').to.equal(disp);
         expect(insn.seg, 'segment').to.equal(seg);
         expect(insn.length, 'length').to.equal(bytes.length);
@@ -279,7 +278,7 @@ describe('decoder: 32-bit ModRM and SIB addressing (SDM Vol. 2A, Tables 2-2 and 
     it(`${hex(c.bytes)}: ${c.text}, length ${c.bytes.length}`, () => {
       const insn = d32(c.bytes);
       expect(insn.isMem, 'memory operand').to.equal(true);
-      expect(addressRegs(insn, NAMES32), 'registers added').to.deep.equal([...c.regs].sort());
+      expect(addressRegs(insn, REG32_NAMES), 'registers added').to.deep.equal([...c.regs].sort());
       if (c.scale !== undefined) expect(insn.scale, 'scale (log2)').to.equal(c.scale);
       expect(insn.disp | 0, 'displacement').to.equal(c.disp | 0);
       expect(insn.seg, 'segment').to.equal(c.seg);

@@ -2,131 +2,35 @@
  * Table-level checks of the arith group's records (reference-emulator/isa/forms/arith.ts), and
  * the rules every arith form shares: LOCK, aliases, AF after the logic operations.
  *
- * Checked: for every record, a canonical encoding built from the record alone decodes in xvc to
- * exactly that form with the full length; iced-x86, the independent oracle, decodes the same
- * bytes to the `Code` of the same name and length, reports the same written, undefined and read
- * flags, and the same introducing generation (its CPUID feature INTEL8086/186/386); a model older
- * than `since` decodes the bytes to INVALID; every record has a handler. The semantics are in
- * the files under arith/.
+ * Checked: the table check of suites/support/table-check.ts on every record (its canonical
+ * encodings in 16- and 32-bit code, register and memory operands, decode to it at full length in
+ * xvc and iced-x86; it has a handler; models older than `since` decode them to INVALID), with
+ * all its options: iced's mnemonic, written, undefined and read flags and introducing generation
+ * (its CPUID feature INTEL8086/186/386) equal the record's. The semantics are in the files
+ * under arith/.
  *
  * Oracle: iced-x86 1.21 (its decoder and instruction info are not derived from our table); for
  * LOCK, the SDM (Vol. 2A, LOCK: #UD unless the destination is memory and the form lockable,
  * 386 and later) and the SingleStepTests 80286 corpus (the 286 ignores a misplaced LOCK).
  *
- * Left out: memory forms of each record beyond the semantics files; x86-64 forms.
+ * Left out: x86-64 forms; the semantics of memory forms beyond the files under arith/.
  */
 
 import { expect } from 'chai';
-import { Code, CpuidFeature, Decoder, DecoderOptions, RflagsBits } from 'iced-x86';
 import { arithForms } from '../../../reference-emulator/isa/forms/arith.ts';
-import {
-  cpuModel,
-  decodeBytes,
-  FORMS,
-  formById,
-  HANDLERS,
-  INVALID_FORM_INDEX,
-  type FormRecord,
-  type Generation,
-} from '../../../reference-emulator/index.ts';
+import { formById, type FormRecord } from '../../../reference-emulator/index.ts';
 import { given } from '../../support/given.ts';
+import { checkFormRecords } from '../../support/table-check.ts';
 import { modrm } from './arith/support.ts';
 
 const records = arithForms as readonly FormRecord[];
 
-/** A canonical encoding: register ModRM (reg field 2 unless a /digit), immediates 0x11 0x22 ... */
-function encode(f: FormRecord): { bytes: number[]; code32: boolean } {
-  const code32 = f.osz === 32;
-  const bytes: number[] = [];
-  if (f.map === '0f') bytes.push(0x0f);
-  bytes.push(f.opcode + (f.plusReg ? 3 : 0));
-  if (f.modrm !== 'none') bytes.push(modrm(3, f.ext ?? 2, 1));
-  let fill = 0x11;
-  for (const operand of f.operands) {
-    const count = operand === 'Ib' || operand === 'Ibs' ? 1 : operand === 'Iz' ? (code32 ? 4 : 2) : operand === 'Iw' ? 2 : 0;
-    for (let k = 0; k < count; k++, fill += 0x11) bytes.push(fill & 0xff);
-  }
-  return { bytes, code32 };
-}
-
-const ICED_FLAG_LETTERS: ReadonlyArray<readonly [number, string]> = [
-  [RflagsBits.OF, 'o'],
-  [RflagsBits.SF, 's'],
-  [RflagsBits.ZF, 'z'],
-  [RflagsBits.AF, 'a'],
-  [RflagsBits.PF, 'p'],
-  [RflagsBits.CF, 'c'],
-  [RflagsBits.DF, 'd'],
-  [RflagsBits.IF, 'i'],
-];
-const letters = (bits: number): string => ICED_FLAG_LETTERS.filter(([bit]) => bits & bit).map(([, l]) => l).sort().join('');
-const sorted = (s: string): string => [...s].sort().join('');
-
-const GENERATION_OF_FEATURE: Partial<Record<number, Generation>> = {
-  [CpuidFeature.INTEL8086]: 'i8086',
-  [CpuidFeature.INTEL186]: 'i186',
-  [CpuidFeature.INTEL286]: 'i286',
-  [CpuidFeature.INTEL386]: 'i386',
-  [CpuidFeature.INTEL486]: 'i486',
-};
-
-interface IcedView {
-  code: string;
-  length: number;
-  written: string;
-  undefinedFlags: string;
-  read: string;
-  generation: Generation | undefined;
-}
-
-function iced(bytes: number[], code32: boolean): IcedView {
-  const decoder = new Decoder(code32 ? 32 : 16, new Uint8Array(bytes), DecoderOptions.None);
-  const insn = decoder.decode();
-  const features = [...insn.cpuidFeatures()];
-  const view = {
-    code: Code[insn.code] ?? `Code ${insn.code}`,
-    length: insn.length,
-    written: letters(insn.rflagsModified & ~insn.rflagsUndefined),
-    undefinedFlags: letters(insn.rflagsUndefined),
-    read: letters(insn.rflagsRead),
-    generation: features.length === 1 ? GENERATION_OF_FEATURE[features[0]!] : undefined,
-  };
-  insn.free();
-  decoder.free();
-  return view;
-}
-
-const OLDER: Partial<Record<Generation, 'i286'>> = { i386: 'i286' };
-const hexBytes = (bytes: number[]): string => bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ');
-
 describe('isa/forms/arith: records against iced-x86', () => {
-  it('holds 186 records, each with a handler', () => {
+  it('holds 186 records', () => {
     expect(records.length).to.equal(186);
-    for (const f of records) expect(HANDLERS, f.id).to.have.property(f.id).that.is.a('function');
   });
 
-  for (const f of records) {
-    const { bytes, code32 } = encode(f);
-    const flags = `w=${f.flagsWritten || '-'} u=${f.flagsUndefined || '-'} r=${f.flagsRead || '-'}`;
-    it(`${f.id}: ${hexBytes(bytes)} (${code32 ? 32 : 16}-bit code) is ${f.id} in xvc and iced, ${bytes.length} bytes, ${flags}, since ${f.since}`, () => {
-      const insn = decodeBytes(bytes, { code32, model: cpuModel('modern') });
-      expect((FORMS[insn.form] as FormRecord).id, 'xvc form').to.equal(f.id);
-      expect(insn.length, 'xvc length').to.equal(bytes.length);
-      const view = iced(bytes, code32);
-      expect(view.code, 'iced Code').to.equal(f.id);
-      expect(view.length, 'iced length').to.equal(bytes.length);
-      expect(view.written, 'flags written').to.equal(sorted(f.flagsWritten));
-      expect(view.undefinedFlags, 'flags undefined').to.equal(sorted(f.flagsUndefined));
-      expect(view.read, 'flags read').to.equal(sorted(f.flagsRead));
-      expect(view.generation, 'generation').to.equal(f.since);
-    });
-    const older = OLDER[f.since];
-    if (older) {
-      it(`${f.id}: since ${f.since}, so the ${older} model decodes ${hexBytes(bytes)} to INVALID`, () => {
-        expect(decodeBytes(bytes, { code32, model: cpuModel(older) }).form).to.equal(INVALID_FORM_INDEX);
-      });
-    }
-  }
+  checkFormRecords(records, { mnemonic: true, flags: true, generation: true });
 
   it('aliases name a canonical record with the same operands and flags (82 of 80, F6/F7 /1 of /0)', () => {
     const aliases = records.filter((f) => f.aliasOf !== undefined);

@@ -15,7 +15,6 @@
 // image uses (found by decoding the image with iced-x86).
 
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,33 +22,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Code, Decoder, DecoderOptions } from 'iced-x86';
 import { FORMS, HANDLERS, type FormRecord, type Handler } from '../../../../reference-emulator/index.ts';
+import { expectOneLineError, runCli, type CliResult } from '../../../support/run-cli.ts';
 
-const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const benchDir = fileURLToPath(new URL('../../../../../shared/bench/', import.meta.url));
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI in the repository root; resolves with the exit code (null if it was killed). */
-function xvc(args: string[], timeoutMs = 60_000): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'harness/cli/main.ts', ...args], { cwd: root, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** Exactly one stderr line, starting `xvc: ` and matching `problem`; the given exit code. */
-function expectOneLineError(r: CliResult, code: number, problem: RegExp): void {
-  const lines = r.stderr.replace(/\n$/, '').split('\n');
-  expect(lines, `stderr:\n${r.stderr}`).to.have.length(1);
-  expect(lines[0]).to.match(/^xvc: /);
-  expect(lines[0]).to.match(problem);
-  expect(r.code, `exit code (stderr: ${r.stderr.trim()})`).to.equal(code);
+/** Runs `xvc ARGS` with a 60 s timeout. */
+function xvc(args: string[]): Promise<CliResult> {
+  return runCli(args, 60_000);
 }
 
 /** Form ids (iced Code names) of a flat 32-bit image, decoded linearly by iced-x86. */

@@ -14,41 +14,20 @@
 // report formatting. Every test needs the SingleStepTests 80286 corpus (its metadata.json is
 // read before any file): without it the tests print `skip:` and skip.
 
-import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { defaultSstDir, REAL_MODE_SUBDIR } from '../../../../harness/sst/corpus.ts';
+import { expectOneLineError, runCli, type CliResult } from '../../../support/run-cli.ts';
 
-const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const corpusDir = join(defaultSstDir(), REAL_MODE_SUBDIR);
 const sample = join(corpusDir, '00.MOO.gz');
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function xvc(args: string[], timeoutMs = 120_000): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'harness/cli/main.ts', ...args], { cwd: root, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-function expectOneLineError(r: CliResult, code: number, problem: RegExp): void {
-  const lines = r.stderr.replace(/\n$/, '').split('\n');
-  expect(lines, `stderr:\n${r.stderr}`).to.have.length(1);
-  expect(lines[0]).to.match(/^xvc: /);
-  expect(lines[0]).to.match(problem);
-  expect(r.code, `exit code (stderr: ${r.stderr.trim()})`).to.equal(code);
+/** Runs `xvc ARGS` with a 120 s timeout. */
+function xvc(args: string[]): Promise<CliResult> {
+  return runCli(args, 120_000);
 }
 
 const GOOD_HASH = 'a'.repeat(40);

@@ -4,16 +4,8 @@
  * (the fluent runner always starts at CPL 0, and CLI/STI need CPL 3).
  */
 
-import {
-  createInterpreter,
-  createMachine,
-  enterFlatProtectedMode,
-  pokeBytes,
-  run,
-  setFlags,
-  type Machine,
-  type StopReason,
-} from '../../../../reference-emulator/index.ts';
+import { type Machine, type StopReason } from '../../../../reference-emulator/index.ts';
+import { RawRun } from '../../../support/raw-run.ts';
 
 export type Width = 8 | 16 | 32;
 export type FlagName = 'cf' | 'pf' | 'af' | 'zf' | 'sf' | 'of';
@@ -65,14 +57,6 @@ export const ALL_STATUS = 0x8d7;
  * reports it). No HLT is run: it would fault above CPL 0. A clean run stops with kind `limit`.
  */
 export function runFlat32(code: readonly number[], count: number, cpl: number, flags: number): { machine: Machine; stop: StopReason } {
-  const machine = createMachine({ cpu: 'modern' });
-  const interp = createInterpreter(machine);
-  enterFlatProtectedMode(machine.cpu);
-  machine.cpu.cpl = cpl;
-  machine.cpu.r32[4] = 0x90000;
-  setFlags(machine.cpu, flags);
-  machine.cpu.eip = 0x1000;
-  pokeBytes(machine.mem, 0x1000, code);
-  const stop = run(interp, { maxInstructions: count, stopOnException: true });
-  return { machine, stop };
+  const raw = new RawRun({ mode: 'prot32', cpl, flags }, code);
+  return { machine: raw.machine, stop: raw.step(count) };
 }

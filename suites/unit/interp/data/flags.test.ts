@@ -15,7 +15,7 @@
 
 import { expect } from 'chai';
 import { given } from '../../../support/given.ts';
-import { RawRun } from './raw-run.ts';
+import { RawRun } from '../../../support/raw-run.ts';
 
 const le16 = (v: number): number[] => [v & 0xff, (v >> 8) & 0xff];
 const le32 = (v: number): number[] => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];

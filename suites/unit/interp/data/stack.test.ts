@@ -17,7 +17,7 @@
 
 import { expect } from 'chai';
 import { given } from '../../../support/given.ts';
-import { RawRun } from './raw-run.ts';
+import { RawRun } from '../../../support/raw-run.ts';
 
 const PUSHED_IP = 0xffea;
 const ip = (value: number): number[] => [value & 0xff, value >> 8];

@@ -5,26 +5,17 @@
  */
 
 import { expect } from 'chai';
-import {
-  createInterpreter,
-  createMachine,
-  enterFlatProtectedMode,
-  FLAG_VM,
-  pokeBytes,
-  run,
-  setFlags,
-  type Machine,
-  type StopReason,
-} from '../../../../reference-emulator/index.ts';
-import { writeReg, type Outcome } from '../../../support/given.ts';
+import { FLAG_VM, type Machine, type StopReason } from '../../../../reference-emulator/index.ts';
+import { type Outcome } from '../../../support/given.ts';
+import { RAW_CODE_OFFSET, RawRun } from '../../../support/raw-run.ts';
 
 /** Real-mode data segments: DS base 0x2000, ES base 0x3000, so source and destination differ. */
 export const DS = 0x200;
 export const ES = 0x300;
 export const DS_BASE = DS << 4;
 export const ES_BASE = ES << 4;
-/** Where `given` puts the code (CS=0). */
-export const CODE_IP = 0x1000;
+/** Where `given` puts the code (CS=0), and where runPrivileged does. */
+export const CODE_IP = RAW_CODE_OFFSET;
 /** EFLAGS with DF set (SDM Vol. 1, 3.4.3.2: string operations step downwards). */
 export const DF_SET = 0x402;
 /** Every status flag set: OF SF ZF AF PF CF, plus the fixed bit 1. */
@@ -47,7 +38,8 @@ export interface PrivilegedRun {
 
 /**
  * Runs one instruction in flat 32-bit protected mode at `cpl` with EFLAGS.IOPL = `iopl` (and
- * EFLAGS.VM when `vm`), stopping on an exception instead of delivering it. Code at 0x1000.
+ * EFLAGS.VM when `vm`), stopping on an exception instead of delivering it. Code at 0x1000,
+ * ESP 0x90000.
  */
 export function runPrivileged(options: {
   cpl: number;
@@ -56,17 +48,9 @@ export function runPrivileged(options: {
   code: readonly number[];
   regs?: Readonly<Record<string, number>>;
 }): PrivilegedRun {
-  const machine = createMachine();
-  const interp = createInterpreter(machine);
-  const cpu = machine.cpu;
-  enterFlatProtectedMode(cpu);
-  cpu.cpl = options.cpl;
-  setFlags(cpu, 0x2 | (options.iopl << 12) | (options.vm ? FLAG_VM : 0));
-  for (const [name, value] of Object.entries(options.regs ?? {})) writeReg(machine, name, value);
-  cpu.eip = CODE_IP;
-  pokeBytes(machine.mem, CODE_IP, options.code);
-  const stop = run(interp, { maxInstructions: 1, stopOnException: true });
-  return { machine, stop };
+  const flags = 0x2 | (options.iopl << 12) | (options.vm ? FLAG_VM : 0);
+  const raw = new RawRun({ mode: 'prot32', cpl: options.cpl, flags, regs: options.regs }, options.code);
+  return { machine: raw.machine, stop: raw.step(1) };
 }
 
 /** #GP(0) stopped the run with EIP at the instruction. */

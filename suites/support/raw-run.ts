@@ -1,8 +1,8 @@
 /**
- * Test support for the data group: runs code in states `given()` cannot set up (a CPL other
- * than 0, virtual-8086 mode, CR4, a TSC offset, a run split at a chosen instruction), and stops
- * at the first exception instead of delivering it. Flat 32-bit protected mode as given() builds
- * it, or virtual-8086 mode with real-mode segments at 0.
+ * Runs code in states `given()` cannot set up (a CPL other than 0, IOPL, virtual-8086 mode, CR4,
+ * a TSC offset, a run split at a chosen instruction), and stops at the first exception instead
+ * of delivering it. Flat 32-bit protected mode as given() builds it (ESP 0x90000), or
+ * virtual-8086 mode with real-mode segments at 0.
  */
 
 import {
@@ -19,8 +19,8 @@ import {
   type Interpreter,
   type Machine,
   type StopReason,
-} from '../../../../reference-emulator/index.ts';
-import { readReg, writeReg } from '../../../support/given.ts';
+} from '../../reference-emulator/index.ts';
+import { readReg, writeReg } from './given.ts';
 
 export interface RawState {
   mode: 'prot32' | 'v86';
@@ -32,7 +32,7 @@ export interface RawState {
   cr0?: number;
   cr4?: number;
   tscOffset?: number;
-  regs?: Record<string, number>;
+  regs?: Readonly<Record<string, number>>;
   mem?: ReadonlyArray<readonly [address: number, bytes: readonly number[]]>;
 }
 
