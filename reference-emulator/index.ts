@@ -24,3 +24,11 @@ export { getFlags, setFlags, materializeFlags, testCondition } from './interp/fl
 export { createInterpreter, flushCodeCache, invalidatePage, run, setBreakpoints } from './interp/interpreter.ts';
 export type { Interpreter, InterpreterOptions, RunOptions } from './interp/interpreter.ts';
 export { HANDLERS } from './interp/handlers/index.ts';
+export { encode, canonicalOperands, defaultSegment, resolveForm, MAX_INSTRUCTION_BYTES } from './encoder/encode.ts';
+export { decodedOperands } from './encoder/decoded-operands.ts';
+export { EncodeError } from './encoder/operands.ts';
+export type { AddressSize, EncodeContext, EncodeOperands, EncodePrefixes, EncodeVariant, MemOperand } from './encoder/operands.ts';
+export { formOperands, parseOperand, sizeBits } from './encoder/operand-notation.ts';
+export type { OperandSpec, SizeCode } from './encoder/operand-notation.ts';
+export { disassemble, formatNumber } from './disasm/disassemble.ts';
+export type { DisasmContext } from './disasm/disassemble.ts';
