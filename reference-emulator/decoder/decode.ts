@@ -256,7 +256,10 @@ export function decode(fetch: ByteFetcher, eip: number, ctx: DecodeContext): Ins
   const codeMask = ctx.code32 ? -1 : 0xffff;
   insn.next = (eip + pos) & codeMask;
   if (form.operands.includes('Jb') || form.operands.includes('Jz')) {
-    insn.target = (insn.next + insn.imm) & (osz === 32 ? -1 : 0xffff);
+    // The displacement is added to the unwrapped end of the instruction and then truncated to
+    // the OPERAND size (SDM Jcc/JMP/CALL pseudo-code): with a 32-bit operand size in 16-bit code
+    // the target can pass 0xFFFF, and the handler's CS-limit check then raises #GP(0).
+    insn.target = (eip + pos + insn.imm) & (osz === 32 ? -1 : 0xffff);
   }
 
   // LOCK is #UD on a form that cannot be locked or without a memory destination (386 and later;

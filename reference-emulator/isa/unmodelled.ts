@@ -18,6 +18,8 @@ export interface UnmodelledLayout {
 const X87: UnmodelledLayout = { cls: 'x87', modrm: true, immBytes: 0 };
 const SIMD: UnmodelledLayout = { cls: 'simd', modrm: true, immBytes: 0 };
 const SIMD_IB: UnmodelledLayout = { cls: 'simd', modrm: true, immBytes: 1 };
+/** EMMS (0F 77) and FEMMS (0F 0E): no operands, but #NM under CR0.TS like the rest of MMX. */
+const SIMD_NO_MODRM: UnmodelledLayout = { cls: 'simd', modrm: false, immBytes: 0 };
 
 /** Layout of an unmodelled primary-map opcode, or undefined. */
 export function unmodelledPrimary(opcode: number): UnmodelledLayout | undefined {
@@ -27,6 +29,9 @@ export function unmodelledPrimary(opcode: number): UnmodelledLayout | undefined 
 /** 0F-map opcodes that belong to MMX, SSE or 3DNow!, with immediates where the map has them. */
 export function unmodelledTwoByte(opcode: number): UnmodelledLayout | undefined {
   if (opcode === 0x0f) return SIMD_IB; // 3DNow!: ModRM then an imm8 suffix that selects the operation
+  if (opcode === 0x0e || opcode === 0x77) return SIMD_NO_MODRM;
+  if (opcode === 0x0d) return SIMD; // PREFETCH/PREFETCHW group (Table A-3: Ev with ModRM)
+  if (opcode === 0xae) return SIMD; // group 15: FXSAVE, LDMXCSR, CLFLUSH, the fences ... (Table A-6), all with ModRM
   if (opcode >= 0x10 && opcode <= 0x17) return SIMD;
   if (opcode >= 0x28 && opcode <= 0x2f) return SIMD;
   if (opcode >= 0x50 && opcode <= 0x6f) return SIMD;
