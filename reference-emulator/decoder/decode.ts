@@ -12,6 +12,7 @@
 
 import type { FormRecord, SizeAttr } from '../isa/schema.ts';
 import { FORMS, INVALID_FORM_INDEX } from '../isa/table.ts';
+import { formSpecificity as specificity } from '../isa/form-priority.ts';
 import { PREFIX_BY_BYTE } from '../isa/prefixes.ts';
 import { unmodelledPrimary, unmodelledThreeByte, unmodelledTwoByte, type UnmodelledLayout } from '../isa/unmodelled.ts';
 import type { CpuModel } from '../machine/cpu-model.ts';
@@ -39,18 +40,6 @@ const MAP_PRIMARY = 0;
 const MAP_0F = 256;
 
 const slots: (Slot | undefined)[] = new Array(512);
-
-function specificity(form: FormRecord): number {
-  return (
-    (form.mandatoryPrefix !== undefined ? 64 : 0) +
-    (form.modrmByte !== undefined ? 32 : 0) +
-    (form.plusReg ? 0 : 16) +
-    (form.ext !== undefined ? 8 : 0) +
-    (form.modrm === 'mem' || form.modrm === 'reg' ? 4 : 0) +
-    (form.osz !== undefined ? 2 : 0) +
-    (form.asz !== undefined ? 1 : 0)
-  );
-}
 
 FORMS.forEach((form: FormRecord, index: number) => {
   if (index === INVALID_FORM_INDEX) return;

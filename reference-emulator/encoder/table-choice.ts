@@ -10,24 +10,12 @@
  * a mod restriction, then the operand- and address-size attributes. Ties go to table order.
  * Every CPU generation is assumed present (the encoder has no CPU model).
  *
- * Deviation: this duplicates the decoder's private `specificity`; the decoder tests and the
- * round-trip property keep the two in step until the decoder exports it.
+ * The ranking itself is isa/form-priority.ts, shared with the decoder.
  */
 
 import type { FormRecord, SizeAttr } from '../isa/schema.ts';
 import { FORMS, INVALID_FORM_INDEX } from '../isa/table.ts';
-
-function specificity(form: FormRecord): number {
-  return (
-    (form.mandatoryPrefix !== undefined ? 64 : 0) +
-    (form.modrmByte !== undefined ? 32 : 0) +
-    (form.plusReg ? 0 : 16) +
-    (form.ext !== undefined ? 8 : 0) +
-    (form.modrm === 'mem' || form.modrm === 'reg' ? 4 : 0) +
-    (form.osz !== undefined ? 2 : 0) +
-    (form.asz !== undefined ? 1 : 0)
-  );
-}
+import { formSpecificity as specificity } from '../isa/form-priority.ts';
 
 const slots = new Map<number, number[]>();
 FORMS.forEach((form: FormRecord, index: number) => {

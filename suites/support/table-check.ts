@@ -23,7 +23,8 @@
  */
 
 import { expect } from 'chai';
-import { Code, CpuidFeature, Decoder, DecoderOptions, Mnemonic, RflagsBits } from 'iced-x86';
+import { Code, CpuidFeature, Decoder, DecoderOptions, Mnemonic } from 'iced-x86';
+import { icedFlagLetters } from '../../harness/oracle/iced.ts';
 import {
   CPU_MODEL_NAMES,
   cpuModel,
@@ -111,17 +112,7 @@ export function canonicalEncodings(f: FormRecord): Encoding[] {
 
 export const hexBytes = (bytes: readonly number[]): string => bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ');
 
-const ICED_FLAG_LETTERS: ReadonlyArray<readonly [number, string]> = [
-  [RflagsBits.OF, 'o'],
-  [RflagsBits.SF, 's'],
-  [RflagsBits.ZF, 'z'],
-  [RflagsBits.AF, 'a'],
-  [RflagsBits.PF, 'p'],
-  [RflagsBits.CF, 'c'],
-  [RflagsBits.DF, 'd'],
-  [RflagsBits.IF, 'i'],
-];
-const letters = (bits: number): string => ICED_FLAG_LETTERS.filter(([bit]) => bits & bit).map(([, l]) => l).sort().join('');
+const letters = (bits: number): string => [...icedFlagLetters(bits)].sort().join('');
 const sorted = (s: string): string => [...s].sort().join('');
 
 const GENERATION_OF_FEATURE: Partial<Record<number, Generation>> = {
