@@ -7,6 +7,13 @@
 export * from './isa/schema.ts';
 export { FORMS, INVALID_FORM, INVALID_FORM_INDEX, formById, formIndex } from './isa/table.ts';
 export type { InstrId } from './isa/table.ts';
+/** The table's groups, for suites that check one group's records. */
+export { arithForms } from './isa/forms/arith.ts';
+export { shiftBitForms } from './isa/forms/shift-bit.ts';
+export { controlForms } from './isa/forms/control.ts';
+export { dataForms } from './isa/forms/data.ts';
+export { stringIoForms } from './isa/forms/string-io.ts';
+export { systemForms } from './isa/forms/system.ts';
 export { PREFIXES, PREFIX_BY_BYTE } from './isa/prefixes.ts';
 export { decode, decodeBytes } from './decoder/decode.ts';
 export type { ByteFetcher, DecodeContext } from './decoder/decode.ts';

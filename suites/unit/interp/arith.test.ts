@@ -17,7 +17,7 @@
  */
 
 import { expect } from 'chai';
-import { arithForms } from '../../../reference-emulator/isa/forms/arith.ts';
+import { arithForms } from '../../../reference-emulator/index.ts';
 import { formById, type FormRecord } from '../../../reference-emulator/index.ts';
 import { given } from '../../support/given.ts';
 import { checkFormRecords } from '../../support/table-check.ts';

@@ -24,7 +24,7 @@ import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { flagMask, type FormRecord } from '../../../reference-emulator/index.ts';
-import { shiftBitForms } from '../../../reference-emulator/isa/forms/shift-bit.ts';
+import { shiftBitForms } from '../../../reference-emulator/index.ts';
 import { createReferenceSubject } from '../../../harness/adapters/reference/index.ts';
 import { defaultSstDir, readRevocationList, REAL_MODE_SUBDIR } from '../../../harness/sst/corpus.ts';
 import { readMooFile } from '../../../harness/sst/moo.ts';

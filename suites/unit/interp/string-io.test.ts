@@ -14,7 +14,7 @@
 // Left out: semantics, which the files under string-io/ test.
 
 import { expect } from 'chai';
-import { stringIoForms } from '../../../reference-emulator/isa/forms/string-io.ts';
+import { stringIoForms } from '../../../reference-emulator/index.ts';
 import { cpuModel, decodeBytes, FORMS, type FormRecord } from '../../../reference-emulator/index.ts';
 import { checkFormRecords } from '../../support/table-check.ts';
 

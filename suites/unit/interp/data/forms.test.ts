@@ -16,7 +16,7 @@
  */
 
 import { type FormRecord } from '../../../../reference-emulator/index.ts';
-import { dataForms } from '../../../../reference-emulator/isa/forms/data.ts';
+import { dataForms } from '../../../../reference-emulator/index.ts';
 import { checkFormRecords } from '../../../support/table-check.ts';
 
 describe('isa/forms/data: records against their encodings', () => {

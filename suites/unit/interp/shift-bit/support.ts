@@ -5,7 +5,7 @@
 
 import { expect } from 'chai';
 import { cpuModel, decodeBytes, FORMS, type CpuModelName, type FormRecord } from '../../../../reference-emulator/index.ts';
-import { shiftBitForms } from '../../../../reference-emulator/isa/forms/shift-bit.ts';
+import { shiftBitForms } from '../../../../reference-emulator/index.ts';
 import { given, type GivenState, type Outcome } from '../../../support/given.ts';
 
 type FlagName = 'cf' | 'pf' | 'af' | 'zf' | 'sf' | 'of';
