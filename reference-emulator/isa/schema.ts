@@ -135,34 +135,6 @@ export interface FormRecord {
   readonly aliasOf?: string;
   /** Why this record deviates from the SDM, or which authority a choice follows. */
   readonly note?: string;
-
-  // ---- virtualization metadata (DESIGN.md, "Hypervisor engine"; optional, set by the system group) ----
-
-  /**
-   * The form faults (#GP(0)) when executed at CPL > 0 in protected or virtual-8086 mode: the
-   * property classic trap-and-emulate relies on (Popek & Goldberg's "privileged"). Absent means
-   * not privileged.
-   */
-  readonly privileged?: boolean;
-  /**
-   * Sensitivity in Robin & Irvine's (2000) sense: `control` = it changes the configuration of
-   * system resources (descriptor tables, control registers, MSRs); `behavior` = its result
-   * depends on that configuration or on the privilege level (SGDT, SMSW, LAR ...); `both`.
-   * A sensitive form that is not `privileged` is a hole for trap-and-emulate.
-   */
-  readonly sensitive?: 'control' | 'behavior' | 'both';
-  /**
-   * Intel VT-x basic exit reason it causes in VMX non-root operation, as "name (number)" from
-   * SDM Vol. 3C, Appendix C, followed by "conditional on <control>" when an execution control
-   * decides (SDM Vol. 3C, 26.1-26.3). Absent: the form never exits unconditionally or by a
-   * dedicated control.
-   */
-  readonly vmxExit?: string;
-  /**
-   * AMD-V (SVM) intercept that catches it, as the VMCB intercept name with the #VMEXIT code
-   * (AMD APM Vol. 2, 15.9-15.13 and Appendix C). Absent: no intercept exists.
-   */
-  readonly svmIntercept?: string;
 }
 
 const FLAG_LETTERS: Readonly<Record<string, number>> = {
