@@ -7,17 +7,15 @@
 import { parseArgs } from 'node:util';
 import { basename, join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { CPU_MODEL_NAMES, decodeBytes, FORMS, cpuModel, type FormRecord } from '../../reference-emulator/index.ts';
 import { createReferenceSubject } from '../adapters/reference/index.ts';
-import { defaultSstDir, flagsMaskFor, formKeyFromFileName, listMooFiles, readCorpusMetadata, readRevocationList, REAL_MODE_SUBDIR } from '../sst/corpus.ts';
+import { defaultSstDir, flagsMaskFor, formKeyFromFileName, listMooFiles, REAL_MODE_SUBDIR } from '../sst/corpus.ts';
+import { DEFAULT_KNOWN_DIFFERENCES, loadSstContext } from '../sst/context.ts';
 import { readMooFile } from '../sst/moo.ts';
-import { readKnownDifferences } from '../sst/known-differences.ts';
 import { runSstFile, type FormResult, type TestFailure } from '../sst/run-sst.ts';
 import { parseChoice } from './args.ts';
 import { InputError, UsageError } from './errors.ts';
 
-const DEFAULT_KNOWN = fileURLToPath(new URL('../../fixtures/sst/known-differences-80286.json', import.meta.url));
 
 const HELP = `usage: xvc sst [FILE...] [options]
   FILE                  MOO or MOO.gz files (default: every file of the corpus in $XVC_SST_DIR or ../shared)
@@ -58,11 +56,8 @@ export async function main(argv: string[]): Promise<number> {
     files = await listMooFiles(dir);
   }
   const metadataPath = join(corpusDir, REAL_MODE_SUBDIR, 'metadata.json');
-  const revocationPath = join(corpusDir, 'revocation_list.txt');
   if (!existsSync(metadataPath)) throw new InputError(`corpus metadata not found at ${metadataPath} (set XVC_SST_DIR)`);
-  const metadata = await readCorpusMetadata(metadataPath);
-  const revoked = existsSync(revocationPath) ? await readRevocationList(revocationPath) : new Set<string>();
-  const known = await readKnownDifferences(values.known ?? DEFAULT_KNOWN);
+  const { metadata, revoked, known } = await loadSstContext(corpusDir, values.known ?? DEFAULT_KNOWN_DIFFERENCES);
 
   const subject = createReferenceSubject();
   await subject.reset({ cpu, memorySize: 16 * 1024 * 1024 });

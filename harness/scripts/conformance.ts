@@ -11,14 +11,13 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createReferenceSubject } from '../adapters/reference/index.ts';
-import { defaultSstDir, flagsMaskFor, formKeyFromFileName, listMooFiles, readCorpusMetadata, readRevocationList, REAL_MODE_SUBDIR } from '../sst/corpus.ts';
+import { defaultSstDir, flagsMaskFor, formKeyFromFileName, listMooFiles, REAL_MODE_SUBDIR } from '../sst/corpus.ts';
+import { loadSstContext } from '../sst/context.ts';
 import { readMooFile } from '../sst/moo.ts';
-import { readKnownDifferences } from '../sst/known-differences.ts';
 import { runSstFile } from '../sst/run-sst.ts';
 import { closingLines, countOutcomes, toTap, writeAtomic, type InstanceResult } from '../report/tap-writer.ts';
 
 const REPORT_DIR = fileURLToPath(new URL('../../reports/conformance/', import.meta.url));
-const KNOWN = fileURLToPath(new URL('../../fixtures/sst/known-differences-80286.json', import.meta.url));
 const MIN_PASS_RATE = 0.995;
 
 const results: InstanceResult[] = [];
@@ -28,10 +27,7 @@ if (!existsSync(corpusDir)) {
   console.log(`skip: isa/sst-80286: ${reason}`);
   results.push({ name: 'isa/sst-80286', outcome: 'skip', reason });
 } else {
-  const metadata = await readCorpusMetadata(join(corpusDir, 'metadata.json'));
-  const revocation = join(defaultSstDir(), 'revocation_list.txt');
-  const revoked = existsSync(revocation) ? await readRevocationList(revocation) : new Set<string>();
-  const known = await readKnownDifferences(KNOWN);
+  const { metadata, revoked, known } = await loadSstContext(defaultSstDir());
   const subject = createReferenceSubject();
   await subject.reset({ cpu: 'i286', memorySize: 16 * 1024 * 1024 });
   for (const path of await listMooFiles(corpusDir)) {

@@ -12,33 +12,28 @@
 import { expect } from 'chai';
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createReferenceSubject } from '../../harness/adapters/reference/index.ts';
-import { defaultSstDir, flagsMaskFor, formKeyFromFileName, readCorpusMetadata, readRevocationList, REAL_MODE_SUBDIR, type CorpusMetadata } from '../../harness/sst/corpus.ts';
+import { defaultSstDir, flagsMaskFor, formKeyFromFileName, REAL_MODE_SUBDIR } from '../../harness/sst/corpus.ts';
+import { loadSstContext, type SstContext } from '../../harness/sst/context.ts';
 import { readMooFile } from '../../harness/sst/moo.ts';
-import { readKnownDifferences } from '../../harness/sst/known-differences.ts';
-import { runSstFile, type KnownDifference } from '../../harness/sst/run-sst.ts';
+import { runSstFile } from '../../harness/sst/run-sst.ts';
 import { formatFailure } from '../../harness/cli/sst.ts';
 
 const MIN_PASS_RATE = 0.995;
 const corpusDir = join(defaultSstDir(), REAL_MODE_SUBDIR);
-const knownPath = fileURLToPath(new URL('../../fixtures/sst/known-differences-80286.json', import.meta.url));
 const files = existsSync(corpusDir) ? readdirSync(corpusDir).filter((f) => /\.moo(\.gz)?$/i.test(f)).sort() : [];
 
 describe('isa/sst-80286 (SingleStepTests 80286 real mode, cpu i286)', function () {
-  let metadata: CorpusMetadata;
-  let revoked: Set<string>;
-  let known: Map<string, KnownDifference>;
+  let metadata: SstContext['metadata'];
+  let revoked: SstContext['revoked'];
+  let known: SstContext['known'];
 
   before(async function () {
     if (files.length === 0) {
       console.log(`skip: isa/sst-80286: no corpus at ${corpusDir} (set XVC_SST_DIR)`);
       this.skip();
     }
-    metadata = await readCorpusMetadata(join(corpusDir, 'metadata.json'));
-    const revocation = join(defaultSstDir(), 'revocation_list.txt');
-    revoked = existsSync(revocation) ? await readRevocationList(revocation) : new Set();
-    known = await readKnownDifferences(knownPath);
+    ({ metadata, revoked, known } = await loadSstContext(defaultSstDir()));
   });
 
   if (files.length === 0) {

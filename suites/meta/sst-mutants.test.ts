@@ -11,7 +11,8 @@ import { expect } from 'chai';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createReferenceSubject } from '../../harness/adapters/reference/index.ts';
-import { defaultSstDir, flagsMaskFor, readCorpusMetadata, REAL_MODE_SUBDIR } from '../../harness/sst/corpus.ts';
+import { defaultSstDir, flagsMaskFor, REAL_MODE_SUBDIR } from '../../harness/sst/corpus.ts';
+import { loadSstContext } from '../../harness/sst/context.ts';
 import { readMooFile } from '../../harness/sst/moo.ts';
 import { runSstFile } from '../../harness/sst/run-sst.ts';
 import { HANDLERS, type Handler, type InstrId } from '../../reference-emulator/index.ts';
@@ -60,7 +61,7 @@ describe('meta/sst-mutants: the corpus suite catches seeded bugs', function () {
 
   for (const mutant of MUTANTS) {
     it(`kills mutant '${mutant.name}' on form ${mutant.form}`, async function () {
-      const metadata = await readCorpusMetadata(join(corpusDir, 'metadata.json'));
+      const { metadata } = await loadSstContext(defaultSstDir());
       const file = await readMooFile(join(corpusDir, `${mutant.form}.MOO.gz`));
       const options = { cpu: 'i286' as const, formKey: mutant.form, flagsMask: flagsMaskFor(metadata, mutant.form), revoked: new Set<string>(), known: new Map() };
 
