@@ -344,23 +344,28 @@ function buildExecutor(handlers: readonly Handler[]): Executor {
   return factory(...handlers);
 }
 
+/** The stop for an exception, with its error code only when the vector pushes one. */
+function exceptionStop(e: { vector: number; errorCode?: number | undefined }): StopReason {
+  return e.errorCode === undefined ? { kind: 'exception', vector: e.vector } : { kind: 'exception', vector: e.vector, errorCode: e.errorCode };
+}
+
 function handleException(interp: Interpreter, e: unknown, faultEip: number, options: RunOptions): StopReason | undefined {
   const m = interp.machine;
   if (e instanceof UnhandledProtectedModeInterrupt) {
     if (!e.software) m.cpu.eip = faultEip;
-    return e.errorCode === undefined ? { kind: 'exception', vector: e.vector } : { kind: 'exception', vector: e.vector, errorCode: e.errorCode };
+    return exceptionStop(e);
   }
   if (!(e instanceof CpuFault)) throw e;
   m.cpu.eip = faultEip;
   if (options.stopOnException) {
-    return e.errorCode === undefined ? { kind: 'exception', vector: e.vector } : { kind: 'exception', vector: e.vector, errorCode: e.errorCode };
+    return exceptionStop(e);
   }
   try {
     const shutdown = deliverFault(m, e, faultEip);
     if (shutdown) return { kind: 'shutdown', detail: shutdown };
   } catch (pm) {
     if (pm instanceof UnhandledProtectedModeInterrupt) {
-      return pm.errorCode === undefined ? { kind: 'exception', vector: pm.vector } : { kind: 'exception', vector: pm.vector, errorCode: pm.errorCode };
+      return exceptionStop(pm);
     }
     throw pm;
   }
