@@ -1,0 +1,68 @@
+/**
+ * The mocha binding of the suite model: every instance of every `suites/**\/*.suite.ts` module
+ * becomes one mocha test run against the embedded reference subject, in the tier `XVC_TIER`
+ * (default quick) with the seed `XVC_SEED` (default: fresh, printed). Verdicts map onto mocha:
+ * pass -> passing test; fail/error -> failing test with the reason; skip and known-fail ->
+ * pending test with the reason printed (mocha has no TODO state; `xvc run` keeps all five).
+ *
+ * Models no hardware.
+ */
+
+import { discoverInstances, type DiscoveredInstance } from '../../harness/suite/discover.ts';
+import { runInstance } from '../../harness/suite/run-instance.ts';
+import type { Tier } from '../../harness/suite/model.ts';
+import { TIERS } from '../../harness/suite/model.ts';
+import type { SubjectFactory } from '../../harness/adapter.ts';
+
+export interface BindOptions {
+  suitesRoot: string;
+  subjects: SubjectFactory;
+  isReference: boolean;
+}
+
+export function tierFromEnv(): Tier {
+  const tier = process.env['XVC_TIER'] ?? 'quick';
+  if (!(TIERS as readonly string[]).includes(tier)) throw new Error(`XVC_TIER must be one of ${TIERS.join(', ')}, got '${tier}'`);
+  return tier as Tier;
+}
+
+export function seedFromEnv(): number {
+  const text = process.env['XVC_SEED'];
+  if (text === undefined) return Math.floor(Math.random() * 0x7fffffff);
+  const seed = Number(text);
+  if (!Number.isInteger(seed)) throw new Error(`XVC_SEED must be an integer, got '${text}'`);
+  return seed;
+}
+
+export async function bindSuites(options: BindOptions): Promise<DiscoveredInstance[]> {
+  const discovered = await discoverInstances(options.suitesRoot);
+  const tier = tierFromEnv();
+  const seed = seedFromEnv();
+  const runsText = process.env['XVC_RUNS'];
+  const runs = runsText === undefined ? undefined : Number(runsText);
+
+  describe(`suites (reference subject, tier ${tier}, seed ${seed}; replay with XVC_SEED=${seed})`, function () {
+    for (const { instance } of discovered) {
+      it(instance.name, async function () {
+        this.timeout(0); // the instance's own timeoutMs is enforced by runInstance
+        const result = await runInstance(instance, options.subjects, {
+          tier,
+          seed,
+          isReference: options.isReference,
+          ...(runs !== undefined ? { runs } : {}),
+          log: (line) => console.log(`    ${line}`),
+        });
+        if (result.outcome === 'skip' || result.outcome === 'known-fail') {
+          console.log(`    ${result.outcome}: ${instance.name}: ${result.reason ?? 'no reason given'}`);
+          this.skip();
+        }
+        if (result.outcome === 'fail' || result.outcome === 'error') {
+          const kind = result.outcome === 'error' ? ` [${result.errorKind ?? 'harness'}]` : '';
+          const diag = result.diag ? `\n${JSON.stringify(result.diag, null, 2)}` : '';
+          throw new Error(`${result.outcome}${kind}: ${result.reason ?? ''} (seed ${seed})${diag}`);
+        }
+      });
+    }
+  });
+  return discovered;
+}
