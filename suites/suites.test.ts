@@ -13,4 +13,5 @@ await bindSuites({
   suitesRoot: fileURLToPath(new URL('.', import.meta.url)),
   subjects: async () => createReferenceSubject(),
   isReference: true,
+  coveragePath: fileURLToPath(new URL('../reports/coverage/isa-coverage.json', import.meta.url)),
 });

@@ -13,11 +13,15 @@ import { runInstance } from '../../harness/suite/run-instance.ts';
 import type { Tier } from '../../harness/suite/model.ts';
 import { TIERS } from '../../harness/suite/model.ts';
 import type { SubjectFactory } from '../../harness/adapter.ts';
+import { CoverageCollector, coverageLine } from '../../harness/report/isa-coverage.ts';
+import { writeAtomic } from '../../harness/report/tap-writer.ts';
 
 export interface BindOptions {
   suitesRoot: string;
   subjects: SubjectFactory;
   isReference: boolean;
+  /** Where the ISA coverage of the run is written (beside c8's report of our own code). */
+  coveragePath?: string;
 }
 
 export function tierFromEnv(): Tier {
@@ -41,7 +45,14 @@ export async function bindSuites(options: BindOptions): Promise<DiscoveredInstan
   const runsText = process.env['XVC_RUNS'];
   const runs = runsText === undefined ? undefined : Number(runsText);
 
+  const coverage = new CoverageCollector();
   describe(`suites (reference subject, tier ${tier}, seed ${seed}; replay with XVC_SEED=${seed})`, function () {
+    after(async function () {
+      if (options.coveragePath === undefined) return;
+      const report = coverage.report('reference');
+      await writeAtomic(options.coveragePath, `${JSON.stringify(report, null, 2)}\n`);
+      console.log(`${coverageLine(report)} -> ${options.coveragePath}`);
+    });
     for (const { instance } of discovered) {
       it(instance.name, async function () {
         this.timeout(0); // the instance's own timeoutMs is enforced by runInstance
@@ -52,6 +63,7 @@ export async function bindSuites(options: BindOptions): Promise<DiscoveredInstan
           ...(runs !== undefined ? { runs } : {}),
           log: (line) => console.log(`    ${line}`),
         });
+        coverage.add(instance.name, result.coverage);
         if (result.outcome === 'skip' || result.outcome === 'known-fail') {
           console.log(`    ${result.outcome}: ${instance.name}: ${result.reason ?? 'no reason given'}`);
           this.skip();
