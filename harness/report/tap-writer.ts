@@ -45,7 +45,7 @@ export function toTap(results: readonly InstanceResult[]): string {
 }
 
 /** Writes a file atomically: a temporary file beside it, then a rename. */
-export async function writeAtomic(path: string, content: string): Promise<void> {
+export async function writeAtomic(path: string, content: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
   await writeFile(temp, content);

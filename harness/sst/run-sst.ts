@@ -15,6 +15,8 @@
 import type { ArchState, Subject } from '../adapter.ts';
 import type { CpuModelName } from '../../reference-emulator/index.ts';
 import type { MooFile, MooTest, Reg16Name, Reg32Name } from './moo.ts';
+import { CASE_FORMAT, type CheckField, type MemoryCheck, type RegisterCheck, type ReproCase } from '../repro/case.ts';
+import { casePassed, replayCase } from '../repro/replay.ts';
 
 /** Real-mode descriptor-cache attributes: present, accessed, writable data / readable code. */
 const REAL_DATA_ATTR = 0x93;
@@ -41,7 +43,8 @@ export interface SstOptions {
 }
 
 export interface RegisterDiff {
-  reg: Reg16Name | Reg32Name;
+  /** The corpus's register name (`ax`, `flags`, `eax`...). */
+  reg: string;
   expected: number;
   actual: number;
   mask: number;
@@ -143,17 +146,8 @@ function initialState32(test: MooTest): ArchState {
   };
 }
 
-function regs32Of(state: ArchState): Partial<Record<Reg32Name, number>> {
-  return {
-    cr0: state.cr0 >>> 0, cr3: state.cr3 >>> 0,
-    eax: state.regs.eax, ebx: state.regs.ebx, ecx: state.regs.ecx, edx: state.regs.edx,
-    esi: state.regs.esi, edi: state.regs.edi, ebp: state.regs.ebp, esp: state.regs.esp,
-    cs: state.segs.cs.sel, ds: state.segs.ds.sel, es: state.segs.es.sel, fs: state.segs.fs.sel, gs: state.segs.gs.sel, ss: state.segs.ss.sel,
-    eip: state.eip >>> 0, eflags: state.eflags >>> 0,
-  };
-}
 
-const REG32_ORDER: readonly Reg32Name[] = ['cr0', 'cr3', 'eax', 'ebx', 'ecx', 'edx', 'esi', 'edi', 'ebp', 'esp', 'cs', 'ds', 'es', 'fs', 'gs', 'ss', 'eip', 'eflags'];
+const REG32_ORDER: ReadonlyArray<Reg32Name & CheckField> = ['cr0', 'cr3', 'eax', 'ebx', 'ecx', 'edx', 'esi', 'edi', 'ebp', 'esp', 'cs', 'ds', 'es', 'fs', 'gs', 'ss', 'eip', 'eflags'];
 
 /** File-wide register masks (top-level RMSK/RM32), applied with each test's own. */
 export interface FileMasks {
@@ -161,14 +155,6 @@ export interface FileMasks {
   m32: Partial<Record<Reg32Name, number>>;
 }
 
-function regsOf(state: ArchState): Record<Reg16Name, number> {
-  return {
-    ax: state.regs.eax & 0xffff, bx: state.regs.ebx & 0xffff, cx: state.regs.ecx & 0xffff, dx: state.regs.edx & 0xffff,
-    cs: state.segs.cs.sel, ss: state.segs.ss.sel, ds: state.segs.ds.sel, es: state.segs.es.sel,
-    sp: state.regs.esp & 0xffff, bp: state.regs.ebp & 0xffff, si: state.regs.esi & 0xffff, di: state.regs.edi & 0xffff,
-    ip: state.eip & 0xffff, flags: state.eflags & 0xffff,
-  };
-}
 
 /** Groups (address, byte) pairs into contiguous runs, so a subject gets a few writes per test. */
 function runsOf(entries: ReadonlyArray<readonly [number, number]>): Array<[number, Uint8Array]> {
@@ -182,66 +168,97 @@ function runsOf(entries: ReadonlyArray<readonly [number, number]>): Array<[numbe
   return runs.map(([address, bytes]) => [address, Uint8Array.from(bytes)]);
 }
 
-/** Runs one test; returns undefined on pass, or the failure. */
-export async function runSstTest(subject: Subject, test: MooTest, flagsMask: number, fileMasks: FileMasks = { m16: {}, m32: {} }): Promise<TestFailure | undefined> {
+const REG16_FIELD: Record<Reg16Name, CheckField> = {
+  ax: 'eax', bx: 'ebx', cx: 'ecx', dx: 'edx', cs: 'cs', ss: 'ss', ds: 'ds', es: 'es',
+  sp: 'esp', bp: 'ebp', si: 'esi', di: 'edi', ip: 'eip', flags: 'eflags',
+};
+
+/**
+ * The test as a reproducible case: initial state and RAM, the code at CS:IP as the program, and
+ * the final state as masked checks (the corpus's own masks only). `runSstTest` runs exactly this,
+ * so an exported case fails the way the test did.
+ */
+export function sstCase(test: MooTest, flagsMask: number, fileMasks: FileMasks, instance: string, source: string): ReproCase {
   const wide = Object.keys(test.initial.regs32).length > 0;
   const state = wide ? initialState32(test) : initialState(test);
-  for (const [address, bytes] of runsOf(test.initial.ram)) await subject.writeMemory(address, bytes);
-  await subject.setState(state);
-  const stop = await subject.run({ maxInstructions: MAX_INSTRUCTIONS_PER_TEST });
-  const after = await subject.getState();
-
-  const initial = test.initial.regs16;
-  const expectedFinal = test.final.regs16;
-  const actual = regsOf(after);
-  const regs: RegisterDiff[] = [];
+  const registers: RegisterCheck[] = [];
   if (wide) {
-    const actual32 = regs32Of(after);
     for (const name of REG32_ORDER) {
-      const expected = (test.final.regs32[name] ?? test.initial.regs32[name] ?? 0) >>> 0;
+      const value = (test.final.regs32[name] ?? test.initial.regs32[name] ?? 0) >>> 0;
       const segment = name.length === 2 && name.endsWith('s');
       let mask = (segment ? 0xffff : 0xffffffff) & (test.final.regMask32[name] ?? -1) & (fileMasks.m32[name] ?? -1);
       if (name === 'eflags') mask &= flagsMask | 0xffff0000;
-      const got = actual32[name]! >>> 0;
-      if (((expected & mask) >>> 0) !== ((got & mask) >>> 0)) regs.push({ reg: name, expected, actual: got, mask: mask >>> 0 });
+      registers.push({ field: name, label: name, value, mask: mask >>> 0 });
     }
-  }
-  for (const name of wide ? [] : REG_ORDER) {
-    let expected = expectedFinal[name] ?? initial[name] ?? 0;
-    if (name === 'flags' && expectedFinal.flags === undefined) expected &= INITIAL_FLAGS_MASK;
-    const mask = (name === 'flags' ? flagsMask : 0xffff) & (test.final.regMask16[name] ?? 0xffff) & (fileMasks.m16[name] ?? 0xffff);
-    if ((expected & mask) !== (actual[name] & mask)) regs.push({ reg: name, expected, actual: actual[name], mask });
+  } else {
+    const initial = test.initial.regs16;
+    const final = test.final.regs16;
+    for (const name of REG_ORDER) {
+      let value = final[name] ?? initial[name] ?? 0;
+      if (name === 'flags' && final.flags === undefined) value &= INITIAL_FLAGS_MASK;
+      const mask = (name === 'flags' ? flagsMask : 0xffff) & (test.final.regMask16[name] ?? 0xffff) & (fileMasks.m16[name] ?? 0xffff);
+      registers.push({ field: REG16_FIELD[name], label: name, value, mask });
+    }
   }
 
   // Every byte named in either state: final values where given, else the initial value.
   const expectedRam = new Map<number, number>(test.initial.ram);
   for (const [address, value] of test.final.ram) expectedRam.set(address, value);
-  const memory: MemoryDiff[] = [];
   // EXCP's flag address is the word-aligned bus address; with an odd SP the FLAGS word really
   // sits one byte higher. Locate it from the final SS:SP (FLAGS is the third word pushed).
   let flagAddress: number | undefined;
   if (test.exception) {
-    const ss = wide ? (test.final.regs32.ss ?? test.initial.regs32.ss ?? 0) & 0xffff : expectedFinal.ss ?? initial.ss ?? 0;
-    const sp = wide ? (test.final.regs32.esp ?? test.initial.regs32.esp ?? 0) & 0xffff : expectedFinal.sp ?? initial.sp ?? 0;
+    const ss = wide ? (test.final.regs32.ss ?? test.initial.regs32.ss ?? 0) & 0xffff : test.final.regs16.ss ?? test.initial.regs16.ss ?? 0;
+    const sp = wide ? (test.final.regs32.esp ?? test.initial.regs32.esp ?? 0) & 0xffff : test.final.regs16.sp ?? test.initial.regs16.sp ?? 0;
     flagAddress = ((ss << 4) + ((sp + 4) & 0xffff)) & 0xffffff;
     if ((flagAddress & ~1) !== (test.exception.flagAddress & ~1)) flagAddress = test.exception.flagAddress;
   }
-  for (const [address, bytes] of runsOf([...expectedRam.entries()])) {
-    const got = await subject.readMemory(address, bytes.length);
-    for (let k = 0; k < bytes.length; k++) {
-      const at = address + k;
-      let mask = 0xff;
-      if (flagAddress !== undefined && at === flagAddress) mask = flagsMask & 0xff;
-      if (flagAddress !== undefined && at === flagAddress + 1) mask = flagsMask >> 8;
-      if ((got[k]! & mask) !== (bytes[k]! & mask)) memory.push({ address: at, expected: bytes[k]!, actual: got[k]! });
-    }
-  }
-  // Leave the subject's RAM as it was for the next test: zero every byte this test named.
-  for (const [address, bytes] of runsOf([...expectedRam.keys()].map((a) => [a, 0] as const))) await subject.writeMemory(address, bytes.fill(0));
+  const memory: MemoryCheck[] = [...expectedRam.entries()].sort((a, b) => a[0] - b[0]).map(([address, value]) => {
+    let mask = 0xff;
+    if (flagAddress !== undefined && address === flagAddress) mask = flagsMask & 0xff;
+    if (flagAddress !== undefined && address === flagAddress + 1) mask = flagsMask >> 8;
+    return { address, value, mask };
+  });
 
-  const halted = stop.kind === 'halt';
-  if (regs.length === 0 && memory.length === 0 && halted) return undefined;
-  const failure: TestFailure = { index: test.index, hash: test.hash, name: test.name, bytes: test.bytes, regs, memory, stop: stop.kind };
+  // The program: the contiguous initial bytes from CS:IP (a wrap at IP 0xFFFF ends it).
+  const initialRam = new Map(test.initial.ram);
+  const programAddress = (state.segs.cs.base + (state.eip & 0xffff)) >>> 0;
+  const program: number[] = [];
+  for (let a = programAddress; initialRam.has(a) && program.length < 16; a++) program.push(initialRam.get(a)!);
+  const rest = [...initialRam.entries()].filter(([a]) => a < programAddress || a >= programAddress + program.length);
+
+  return {
+    format: CASE_FORMAT,
+    instance,
+    caseId: test.hash,
+    source: `${source} test ${test.index} (${test.name})`,
+    cpu: 'i286',
+    memorySize: 16 * 1024 * 1024,
+    program: { address: programAddress, bytes: program, bits: 16 },
+    memory: runsOf(rest).map(([address, bytes]) => ({ address, bytes: [...bytes] })),
+    state,
+    maxInstructions: MAX_INSTRUCTIONS_PER_TEST,
+    expected: { registers, memory, stop: 'halt' },
+  };
+}
+
+/** Runs one test; returns undefined on pass, or the failure. */
+export async function runSstTest(subject: Subject, test: MooTest, flagsMask: number, fileMasks: FileMasks = { m16: {}, m32: {} }): Promise<TestFailure | undefined> {
+  const c = sstCase(test, flagsMask, fileMasks, 'sst', 'SingleStepTests');
+  const outcome = await replayCase(subject, c);
+  // Leave the subject's RAM as it was for the next test: zero every byte this test named.
+  for (const [address, bytes] of runsOf(c.expected.memory.map((m) => [m.address, 0] as const))) await subject.writeMemory(address, bytes.fill(0));
+
+  if (casePassed(outcome)) return undefined;
+  const failure: TestFailure = {
+    index: test.index,
+    hash: test.hash,
+    name: test.name,
+    bytes: test.bytes,
+    regs: outcome.registers.map((r) => ({ reg: r.label, expected: r.expected, actual: r.actual, mask: r.mask })),
+    memory: outcome.memory,
+    stop: outcome.stop.kind,
+  };
   if (test.exception) failure.exception = test.exception.number;
   return failure;
 }

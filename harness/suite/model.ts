@@ -11,6 +11,7 @@
 import type { CpuMode, InstrId } from '../../reference-emulator/index.ts';
 import type { Subject, SubjectCapabilities, SubjectFactory } from '../adapter.ts';
 import type { Outcome } from '../report/tap-writer.ts';
+import type { ReproCase } from '../repro/case.ts';
 
 export type Tier = 'quick' | 'full' | 'soak';
 export const TIERS: readonly Tier[] = ['quick', 'full', 'soak'];
@@ -41,6 +42,8 @@ export interface Verdict {
   diag?: Record<string, unknown>;
   /** Cases actually run (a property's runs, a corpus file's tests). */
   cases?: number;
+  /** The first failing case, complete enough to re-run without the suite (`xvc repro`). */
+  repro?: ReproCase;
 }
 
 /** What the runner hands an instance besides the subject factory. */
@@ -69,6 +72,11 @@ export interface SuiteInstance {
   /** Names of the mutants (suites/meta/mutant-catalog.ts) this instance must kill. */
   kills?: readonly string[];
   run(subjects: SubjectFactory, ctx: SuiteContext): Promise<Verdict>;
+  /**
+   * Runs only the case with this id (a corpus hash, a golden's hash) if the instance holds it,
+   * with the case as `repro` in the verdict; undefined when the id is not this instance's.
+   */
+  reproduce?(caseId: string, subjects: SubjectFactory, ctx: SuiteContext): Promise<Verdict | undefined>;
 }
 
 /** A suite module (`suites/**\/*.suite.ts`) exports `instances` (or a function giving them). */

@@ -16,7 +16,8 @@ import { CpuFault, decodeBytes, FORMS, cpuModel } from '../../reference-emulator
 import { defaultSstDir, flagsMaskFor, formKeyFromFileName, REAL_MODE_SUBDIR } from '../../harness/sst/corpus.ts';
 import { loadSstContext, type SstContext } from '../../harness/sst/context.ts';
 import { readMooFile } from '../../harness/sst/moo.ts';
-import { runSstFile } from '../../harness/sst/run-sst.ts';
+import { runSstFile, runSstTest, sstCase } from '../../harness/sst/run-sst.ts';
+import type { MooFile, MooTest } from '../../harness/sst/moo.ts';
 import { formatFailure } from '../../harness/cli/sst.ts';
 import { fail, pass, skip, type SuiteInstance } from '../../harness/suite/model.ts';
 
@@ -36,8 +37,13 @@ const KILLS: Record<string, readonly string[]> = {
 
 function instanceFor(file: string): SuiteInstance {
   const form = formKeyFromFileName(basename(file));
+  const name = `isa/sst-80286~${form}`;
+  const reproOf = async (moo: MooFile, test: MooTest) => {
+    const { metadata } = await sstContext();
+    return sstCase(test, flagsMaskFor(metadata, form), { m16: moo.fileMask16, m32: moo.fileMask32 }, name, `SingleStepTests 80286 ${REAL_MODE_SUBDIR}/${file}`);
+  };
   return {
-    name: `isa/sst-80286~${form}`,
+    name,
     tags: ['corpus', 'real-mode', 'i286', 'hardware-captured'],
     needs: { modes: ['real'], cpuModels: ['i286'] },
     budget: { quick: TESTS_PER_FILE, full: TESTS_PER_FILE, soak: TESTS_PER_FILE },
@@ -63,7 +69,9 @@ function instanceFor(file: string): SuiteInstance {
         const diag = { form, tests: result.total, passed: result.passed, knownFail: result.knownFail, revoked: result.revoked };
         if (result.failed > 0) {
           const first = result.failures[0];
-          return fail(`${result.failed}/${result.total} tests of form ${form} fail (first: test ${first?.index ?? '?'} ${first?.hash ?? ''})`, { ...diag, failed: result.failed, failures: result.failures.map((f) => formatFailure(f, 'i286')) }, result.total);
+          const verdict = fail(`${result.failed}/${result.total} tests of form ${form} fail (first: test ${first?.index ?? '?'} ${first?.hash ?? ''})`, { ...diag, failed: result.failed, failures: result.failures.map((f) => formatFailure(f, 'i286')) }, result.total);
+          const firstTest = tests.find((t) => t.hash === first?.hash);
+          return firstTest ? { ...verdict, repro: await reproOf(moo, firstTest) } : verdict;
         }
         if (result.passed / result.total < MIN_PASS_RATE) return fail(`form ${form} passes ${result.passed}/${result.total}, below ${MIN_PASS_RATE * 100}%`, diag, result.total);
         if (tests.length === moo.tests.length) {
@@ -71,6 +79,23 @@ function instanceFor(file: string): SuiteInstance {
           if (stale.length > 0) return fail(`known differences of form ${form} no longer fail (remove them): ${stale.map((k) => k.hash).join(', ')}`, diag, result.total);
         }
         return pass(result.total, diag);
+      } finally {
+        await subject.close();
+      }
+    },
+    async reproduce(caseId, subjects, ctx) {
+      const moo = await readMooFile(join(corpusDir, file));
+      const test = moo.tests.find((t) => t.hash === caseId);
+      if (!test) return undefined;
+      const { metadata, known } = await sstContext();
+      const repro = await reproOf(moo, test);
+      const subject = await subjects();
+      try {
+        await subject.reset({ cpu: 'i286', memorySize: repro.memorySize });
+        const failure = await runSstTest(subject, test, flagsMaskFor(metadata, form), { m16: moo.fileMask16, m32: moo.fileMask32 });
+        ctx.log(`test ${test.index} of ${file}: ${failure ? 'fails' : 'passes'}${known.has(caseId) ? ` (a listed known difference: ${known.get(caseId)!.reason})` : ''}`);
+        if (!failure) return { ...pass(1), repro };
+        return { ...fail(`test ${test.index} ${test.hash} of form ${form} fails`, { failure: formatFailure(failure, 'i286') }, 1), repro };
       } finally {
         await subject.close();
       }
