@@ -33,6 +33,7 @@ const sstContext = (): Promise<SstContext> => (context ??= loadSstContext(defaul
 const KILLS: Record<string, readonly string[]> = {
   '19': ['sbb-ignores-cf'],
   'F7.6': ['de-pushes-next-ip'],
+  E8: ['call-rel16-no-ip-wrap'],
 };
 
 function instanceFor(file: string): SuiteInstance {
