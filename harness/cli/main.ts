@@ -10,6 +10,7 @@ import { InputError, oneLine, UsageError } from './errors.ts';
 const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<{ main(argv: string[]): Promise<number> }> }> = {
   exec: { summary: 'run a guest image on the reference emulator', load: () => import('./exec.ts') },
   sst: { summary: 'run SingleStepTests MOO files against a subject', load: () => import('./sst.ts') },
+  trace: { summary: 'record, check and rebase golden traces of guest programs', load: () => import('./trace.ts') },
   mutants: { summary: 'run each suite against the seeded bugs it must kill; print the mutant table', load: () => import('./mutants.ts') },
   repro: { summary: 're-run one instance, case hash or seed alone and export it as .asm, .bin and state JSON', load: () => import('./repro.ts') },
   run: { summary: 'run the suites against a subject and write TAP, JUnit, JSON and ISA coverage', load: () => import('./run.ts') },
