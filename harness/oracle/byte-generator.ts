@@ -180,6 +180,7 @@ export function formBytes(form: FormRecord, bitness: Bitness, src: ByteSource): 
     } else {
       let m = modrmByte(src);
       if (form.ext !== undefined) m = (m & 0xc7) | (form.ext << 3);
+      // `mod-ignored` records (MOV CRn/DRn) keep the random mod: the decoders must both ignore it.
       if (form.modrm === 'reg') m |= 0xc0;
       else if (form.modrm === 'mem' && m >> 6 === 3) m &= 0x3f | (src.int(3) << 6);
       bytes.push(m);

@@ -321,7 +321,8 @@ export function findFormEncoding(form: FormRecord): { bytes: Uint8Array; bitness
   const own: Bitness = (form.osz ?? form.asz ?? 16) === 32 ? 32 : 16;
   const seen = new Set<string>();
   for (const bitness of [own, own === 16 ? 32 : 16] as const) {
-    for (const memory of form.modrm === 'mem' ? [true] : form.modrm === 'reg' || form.modrm === 'none' ? [false] : [false, true]) {
+    // A `mod-ignored` record (MOV CRn/DRn) has no memory form: its register encoding is the one.
+    for (const memory of form.modrm === 'mem' ? [true] : form.modrm === 'rm' ? [false, true] : [false]) {
       for (const reg of [4, 1, 3, 0]) {
         const bytes = canonicalFormBytes(form, bitness, memory, reg);
         const ours = decodeOurs({ bytes, bitness, model: 'modern', eip: 0 });

@@ -68,16 +68,23 @@ function prefixBytes(view: DecodeView): number[] {
 const sameLengthAndOperands = (v: DecodeView): boolean =>
   v.ours.length === v.iced.length && compareOperands(v.ours.operands, v.iced.operands).length === 0;
 
-/** 0F-map opcodes of the system group (SDM Vol. 2D, Table A-3) that isa/forms/system.ts will hold. */
-const SYSTEM_0F_OPCODES: ReadonlySet<number> = new Set([
-  0x00, 0x01, 0x02, 0x03, 0x06, 0x08, 0x09, 0x20, 0x21, 0x22, 0x23, 0x30, 0x32, 0x33, 0x34, 0x35, 0x78, 0x79, 0xc7,
-]);
+/**
+ * 0F-map opcodes (SDM Vol. 2D, Table A-3) of the system instructions the table does not hold yet:
+ * group 7 register forms of VMX (0F 01 C2-C4), SVM (0F 01 D8, DA-DF) and SMAP (CLAC/STAC, 0F 01
+ * CA/CB); RDPMC (0F 33); VMREAD/VMWRITE (0F 78/79); group 9's VMPTRLD, VMPTRST, VMCLEAR, VMXON
+ * (0F C7 /6 /7).
+ */
+const UNWRITTEN_SYSTEM_0F_OPCODES: ReadonlySet<number> = new Set([0x01, 0x33, 0x78, 0x79, 0xc7]);
 
 /** INVEPT and INVVPID (66 0F 38 80/81, SDM Vol. 2D, Table A-4): VMX, in the 0F 38 map the decoder treats as SIMD. */
-const SYSTEM_0F38_OPCODES: ReadonlySet<number> = new Set([0x80, 0x81]);
+const UNWRITTEN_SYSTEM_0F38_OPCODES: ReadonlySet<number> = new Set([0x80, 0x81]);
 
-/** ARPL (63 /r, Table A-2), the one primary-map opcode of the system group. */
-const ARPL_OPCODE = 0x63;
+/**
+ * Records whose operand is a 16-bit selector or word under either operand size ("r/m16" on their
+ * SDM pages, `Ew` in Appendix A): their 32-bit-operand records name the 16-bit register, iced
+ * names the 32-bit one.
+ */
+const R16_OPERAND_FORMS: ReadonlySet<string> = new Set(['Arpl_r32m16_r32', 'Lldt_r32m16', 'Ltr_r32m16', 'Verr_r32m16', 'Verw_r32m16', 'Lmsw_r32m16']);
 
 /** Post-P6 hints iced names but that execute as the reserved NOP of their opcode on xvc's models (data.ts header). */
 const RESERVED_NOP_HINTS = new Set(['Prefetchit0_m8', 'Prefetchit1_m8', 'Cldemote_m8', 'Endbr32', 'Endbr64', 'Rdsspd_r32']);
@@ -221,19 +228,48 @@ export const KNOWN_DECODE_DIFFERENCES: readonly KnownDecodeDifference[] = [
     matches: (v) => !v.ours.valid && v.iced.info.table === '0F' && (v.iced.info.opcodeByte === 0xa6 || v.iced.info.opcodeByte === 0xa7),
   },
   {
-    id: 'system-group-not-written',
+    id: 'rdpmc-vmx-svm-smap-not-written',
     kind: 'gap',
     classes: ['iced-valid-we-invalid', 'outside-model-length: *'],
     reason:
-      'isa/forms/system.ts is still a placeholder: the system group (ARPL, 0F 00 and 0F 01 groups 6 and 7, LAR, LSL, CLTS, INVD, WBINVD, MOV CRn/DRn, WRMSR, RDMSR, RDPMC, SYSENTER/SYSEXIT, VMX with INVEPT/INVVPID at 66 0F 38 80/81, SVM) has no records, so these decode as INVALID and, at 0F 00/01, without their ModRM byte. The match ends by itself per iced Code once a record of that name exists, and for lengths once any record sits at the opcode.',
-    example: { hex: '0f 01 16', bitness: 16, model: 'modern' },
+      'The system group (isa/forms/system.ts) holds the instructions of its issue; still without records are RDPMC (0F 33), the VMX instructions other than VMCALL (VMLAUNCH/VMRESUME/VMXOFF at 0F 01 C2-C4, VMREAD/VMWRITE at 0F 78/79, VMPTRLD/VMPTRST/VMCLEAR/VMXON at 0F C7 /6 /7, INVEPT/INVVPID at 66 0F 38 80/81), the SVM instructions other than VMMCALL (0F 01 D8, DA-DF) and SMAP\'s CLAC/STAC (0F 01 CA/CB). They decode as INVALID (#UD), and 0F 78/79, having no record at all, without the ModRM byte that iced also reads for their 66/F2 forms (SSE4A EXTRQ/INSERTQ). The match ends by itself per iced Code once a record of that name exists, and for lengths once any record sits at the opcode.',
+    example: { hex: '0f 33', bitness: 32, model: 'modern' },
     matches: (v, raw) =>
       !v.ours.valid &&
-      ((v.iced.info.table === '0F' && SYSTEM_0F_OPCODES.has(v.iced.info.opcodeByte)) ||
-        (v.iced.info.table === '0F38' && SYSTEM_0F38_OPCODES.has(v.iced.info.opcodeByte)) ||
-        (v.iced.info.table === 'legacy' && v.iced.info.opcodeByte === ARPL_OPCODE)) &&
+      ((v.iced.info.table === '0F' && UNWRITTEN_SYSTEM_0F_OPCODES.has(v.iced.info.opcodeByte)) ||
+        (v.iced.info.table === '0F38' && UNWRITTEN_SYSTEM_0F38_OPCODES.has(v.iced.info.opcodeByte))) &&
       !TABLE_IDS.has(v.iced.code) &&
       (raw === 'iced-valid-we-invalid' || (v.iced.info.table === '0F' && !TABLE_0F_OPCODES.has(v.iced.info.opcodeByte))),
+  },
+  {
+    id: 'r16-operand-register-name',
+    kind: 'quirk',
+    classes: ['operand:reg'],
+    reason:
+      'ARPL, LLDT, LTR, VERR, VERW and LMSW read 16 bits whatever the operand size (SDM: "r/m16" on each page; Appendix A: `Ew`, ARPL `Ew, Gw`), so their 32-bit-operand records name the 16-bit register, as iced\'s own Intel formatter prints it (`lldt cx`); iced\'s decoded operand is the 32-bit register of its Code name (Lldt_r32m16). Same register numbers required.',
+    example: { hex: '0f 00 d1', bitness: 32, model: 'modern' },
+    matches: (v) =>
+      R16_OPERAND_FORMS.has(v.ours.form) &&
+      v.operandDiffs.length > 0 &&
+      v.operandDiffs.every((d) => d.field === 'reg' && `e${d.ours}` === d.iced),
+  },
+  {
+    id: 'wbnoinvd-is-rep-wbinvd',
+    kind: 'quirk',
+    classes: ['outside-model-we-valid: wbnoinvd'],
+    reason:
+      'F3 0F 09 is WBNOINVD only with CPUID.80000008H:EBX.WBNOINVD[bit 9], which no xvc model reports (none has that leaf). Without the feature the bytes are WBINVD with a REP prefix, and REP means nothing to a non-string instruction (SDM Vol. 2A, 2.1.1; decode.ts ignores it on every form without REP semantics), which is why WBNOINVD was given that encoding: older processors write back and invalidate. Same length required.',
+    example: { hex: 'f3 0f 09', bitness: 32, model: 'modern' },
+    matches: (v) => v.iced.code === 'Wbnoinvd' && v.ours.form === 'Wbinvd' && v.ours.length === v.iced.length,
+  },
+  {
+    id: 'vmgexit-is-rep-vmmcall',
+    kind: 'quirk',
+    classes: ['outside-model-we-valid: sev_es'],
+    reason:
+      'iced reads F3 0F 01 D9 and F2 0F 01 D9 as VMGEXIT, an SEV-ES instruction (AMD APM VMGEXIT) of a feature no xvc model has; xvc reads them as VMMCALL with a REP/REPNE prefix, which it treats as on any form without REP semantics (ignored). The outcome cannot differ on xvc\'s models: no VMM runs, so both end in #UD at the first byte (the Vmmcall record\'s note). Same length required.',
+    example: { hex: 'f3 0f 01 d9', bitness: 32, model: 'modern' },
+    matches: (v) => (v.iced.code === 'Vmgexit' || v.iced.code === 'Vmgexit_F2') && v.ours.form === 'Vmmcall' && v.ours.length === v.iced.length,
   },
   {
     id: 'reserved-nop-0f0d-is-ud',

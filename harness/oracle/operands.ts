@@ -12,7 +12,10 @@
  *   selects no index and has no effect; iced keeps the field, xvc keeps it too, but it is not
  *   part of the address);
  * - string operands (SDM Appendix A `X`/`Y`) are memory operands with base (E)SI or (E)DI and the
- *   segment they use: the overridable segment for `X`, always ES for `Y`.
+ *   segment they use: the overridable segment for `X`, always ES for `Y`;
+ * - an `Rv/Mw` operand (a register of the operand size or a 16-bit memory operand, as SLDT or
+ *   SMSW have) is the register or the memory operand, whichever ModRM.mod chose.
+ * A `mod-ignored` record (MOV CRn/DRn) needs no rule: the decoder never marks its operand memory.
  */
 
 import {
@@ -156,6 +159,13 @@ export function ourOperands(insn: Insn, form: FormRecord = FORMS[insn.form] as F
       case notation === 'eAX' || notation === 'rAX':
         out.push({ kind: 'reg', reg: osz === 32 ? 'EAX' : 'AX' });
         break;
+      case /^[MR][a-z]\/[MR][a-z]$/.test(notation): {
+        // `Rv/Mw` (SLDT, SMSW, LAR ...): one ModRM.rm operand, a register of the R size or memory.
+        const registerSize = notation[0] === 'R' ? notation[1] : notation[4];
+        const registerBits = sizeOf(registerSize ?? '', osz);
+        out.push(insn.isMem ? memory() : registerBits === undefined ? { kind: 'unknown', notation } : { kind: 'reg', reg: generalRegister(insn.rm, registerBits) });
+        break;
+      }
       case method === 'E' && bits !== undefined:
         out.push(insn.isMem ? memory() : { kind: 'reg', reg: generalRegister(insn.rm, bits) });
         break;

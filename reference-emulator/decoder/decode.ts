@@ -5,12 +5,18 @@
  * always with the length the hardware would consume, so a later #UD/#NM reports the right
  * instruction length.
  *
+ * ModRM uses (isa/schema.ts `ModrmUse`): a `mod-ignored` form (MOV CRn/DRn) reads ModRM.rm as a
+ * register whatever mod says, with no SIB byte or displacement, as the hardware does. A record's
+ * `regMask` and `udPrefixes` make the bytes INVALID where the SDM gives #UD for a ModRM.reg value
+ * (CR1, CR5-CR7) or for a prefix (66/F2/F3 on VMCALL); both are decode-time #UD, ahead of any
+ * privilege check.
+ *
  * Known simplifications: VEX/EVEX (C4/C5/62 as prefixes) are not recognised, since they do not
  * exist in 16/32-bit legacy encodings of the modelled generations beyond their LES/LDS/BOUND
  * meaning, which is what is decoded.
  */
 
-import type { FormRecord, SizeAttr } from '../isa/schema.ts';
+import type { FormRecord, PrefixKind, SizeAttr } from '../isa/schema.ts';
 import { FORMS, INVALID_FORM_INDEX } from '../isa/table.ts';
 import { formSpecificity as specificity } from '../isa/form-priority.ts';
 import { PREFIX_BY_BYTE } from '../isa/prefixes.ts';
@@ -34,6 +40,8 @@ interface Slot {
   /** Candidate form indices, most specific first. */
   readonly forms: number[];
   hasModrm: boolean;
+  /** The opcode's ModRM.mod is ignored (every form there is `mod-ignored`): no SIB or displacement ever follows. */
+  modIgnored: boolean;
 }
 
 const MAP_PRIMARY = 0;
@@ -48,8 +56,8 @@ FORMS.forEach((form: FormRecord, index: number) => {
   for (let r = 0; r < count; r++) {
     const key = base + form.opcode + r;
     let slot = slots[key];
-    if (!slot) slots[key] = slot = { forms: [], hasModrm: form.modrm !== 'none' };
-    else if (slot.hasModrm !== (form.modrm !== 'none')) {
+    if (!slot) slots[key] = slot = { forms: [], hasModrm: form.modrm !== 'none', modIgnored: form.modrm === 'mod-ignored' };
+    else if (slot.hasModrm !== (form.modrm !== 'none') || slot.modIgnored !== (form.modrm === 'mod-ignored')) {
       throw new Error(`instruction table: forms sharing opcode ${form.map} ${form.opcode.toString(16)} disagree on ModRM use (${form.id})`);
     }
     slot.forms.push(index);
@@ -82,6 +90,16 @@ function immediateBytes(operand: string, osz: SizeAttr, asz: SizeAttr): number {
   }
 }
 
+/** One bit per prefix kind, to record which kinds an instruction carries. */
+const PREFIX_KIND_BIT: Readonly<Record<PrefixKind, number>> = {
+  segment: 1,
+  'operand-size': 2,
+  'address-size': 4,
+  lock: 8,
+  rep: 16,
+  repne: 32,
+};
+
 /** 16-bit ModRM.rm -> base, index (SDM Vol. 2A, Table 2-1). */
 const RM16_BASE = [REG_EBX, REG_EBX, REG_EBP, REG_EBP, REG_ESI, REG_EDI, REG_EBP, REG_EBX];
 const RM16_INDEX = [REG_ESI, REG_EDI, REG_ESI, REG_EDI, REG_ZERO, REG_ZERO, REG_ZERO, REG_ZERO];
@@ -99,6 +117,8 @@ export function decode(fetch: ByteFetcher, eip: number, ctx: DecodeContext): Ins
   let asz: SizeAttr = ctx.code32 ? 32 : 16;
   let lastRep = 0;
   let opsizePrefix = false;
+  /** Every prefix kind seen (bits of PREFIX_KIND_BIT), for `udPrefixes`. */
+  let kindsSeen = 0;
   let byte = 0;
 
   const next = (): number => {
@@ -111,6 +131,7 @@ export function decode(fetch: ByteFetcher, eip: number, ctx: DecodeContext): Ins
     const prefix = PREFIX_BY_BYTE.get(byte);
     if (!prefix || !modelHas(model, prefix.since)) break;
     insn.prefixCount++;
+    kindsSeen |= PREFIX_KIND_BIT[prefix.kind];
     switch (prefix.kind) {
       case 'segment': insn.segOverride = prefix.segment ?? SEG_DS; break;
       case 'operand-size': osz = ctx.code32 ? 16 : 32; opsizePrefix = true; break;
@@ -144,7 +165,9 @@ export function decode(fetch: ByteFetcher, eip: number, ctx: DecodeContext): Ins
   const slot = unmodelled ? undefined : slots[key];
   let modrm = -1;
   if (slot?.hasModrm || unmodelled?.modrm) modrm = next();
-  const mod = modrm >> 6;
+  // MOV CRn/DRn: the mod field is ignored and taken as 11b, whether or not the form is then
+  // valid (a CR5 access is #UD without the processor reading a SIB byte or displacement).
+  const mod = slot?.modIgnored ? 3 : modrm >> 6;
   const regField = (modrm >> 3) & 7;
 
   let formIndex = INVALID_FORM_INDEX;
@@ -155,6 +178,7 @@ export function decode(fetch: ByteFetcher, eip: number, ctx: DecodeContext): Ins
       if (form.modrmByte !== undefined && form.modrmByte !== modrm) continue;
       if (form.modrm === 'mem' && mod === 3) continue;
       if (form.modrm === 'reg' && mod !== 3) continue;
+      if (form.regMask !== undefined && ((form.regMask >> regField) & 1) === 0) continue;
       if (form.osz !== undefined && form.osz !== osz) continue;
       if (form.asz !== undefined && form.asz !== asz) continue;
       if (form.mandatoryPrefix !== undefined && form.mandatoryPrefix !== (form.mandatoryPrefix === 0x66 ? (opsizePrefix ? 0x66 : 0) : lastRep)) continue;
@@ -164,7 +188,12 @@ export function decode(fetch: ByteFetcher, eip: number, ctx: DecodeContext): Ins
       break;
     }
   }
-  const form = FORMS[formIndex] as FormRecord;
+  let form = FORMS[formIndex] as FormRecord;
+  // A prefix the SDM gives #UD for on this form (VMCALL: 66, F2, F3): INVALID, with the length read so far.
+  if (form.udPrefixes !== undefined && form.udPrefixes.some((kind) => (kindsSeen & PREFIX_KIND_BIT[kind]) !== 0)) {
+    formIndex = INVALID_FORM_INDEX;
+    form = FORMS[formIndex] as FormRecord;
+  }
   insn.form = formIndex;
 
   // Register fields.

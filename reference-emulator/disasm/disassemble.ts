@@ -20,12 +20,17 @@
  * - `lock`, `rep`/`repe`/`repne` (by the form's REP kind), and `data16`/`data32`/`addr16`/`addr32`
  *   when a 66/67 prefix changes a form whose operands and mnemonic do not show it (`data16 push
  *   0xffff`, `addr16 loop 0x1001`);
- * - INVALID, unmodelled opcodes and operands that name no register (segment register 6) print `(bad)`.
+ * - INVALID, unmodelled opcodes and operands that name no register (segment register 6) print `(bad)`;
+ * - MOV CRn/DRn print their general register whatever ModRM.mod says: the decoder reads those
+ *   `mod-ignored` records as register forms, so nothing here treats them apart.
  *
  * Deviations from iced-x86, all documented and normalised in the disassembler's test: `retf`
  * and `wait`/`xlatb`/`sal` as the table names them, far pointers as `sel:off`, `data16` on
- * MOV Sreg (iced drops it), three-operand IMUL written out in full, and `addr16` on a
- * displacement-only ModRM operand (iced shows it only on a moffs).
+ * MOV Sreg (iced drops it), three-operand IMUL written out in full, `addr16` on a
+ * displacement-only ModRM operand (iced shows it only on a moffs), `data16`/`data32` on the
+ * system forms with a 16-bit operand under either operand size (ARPL, LLDT, SLDT to memory ...)
+ * and on SGDT/SIDT/LGDT/LIDT (where it selects 24 or 32 bits of base; iced drops both), and
+ * INVLPG's operand as Appendix A's `Mb`, `byte ptr` (iced prints no size).
  */
 
 import type { FormRecord, SizeAttr } from '../isa/schema.ts';

@@ -19,13 +19,15 @@
  *
  * Checks, each a one-line EncodeError that starts with the form id: missing, surplus or
  * out-of-range operands; a register the operand cannot name (ESP as an index, CX in 16-bit
- * addressing, segment register 6); memory where the form needs a register and the reverse; LOCK
+ * addressing, segment register 6, a ModRM.reg value outside the record's `regMask` such as CR5);
+ * memory where the form needs a register and the reverse (a `mod-ignored` form, MOV CRn/DRn,
+ * takes a register only and is written with mod = 11b, the value the hardware assumes); LOCK
  * without a lockable form and memory operand (#UD, SDM Vol. 2A, LOCK); REP on a form without REP
  * semantics; a branch target out of reach; more than 15 bytes (SDM Vol. 2A, 2.3.11); and operands
  * whose bytes the table gives to another, more specific form (see table-choice.ts).
  */
 
-import type { FormRecord, SizeAttr } from '../isa/schema.ts';
+import { regAllowed, type FormRecord, type SizeAttr } from '../isa/schema.ts';
 import { FORMS, formIndex } from '../isa/table.ts';
 import { REG16_NAMES, REG32_NAMES, SEG_DS, SEG_ES, SEG_NAMES, SEG_SS } from '../machine/cpu-state.ts';
 import { formOperands, type OperandSpec } from './operand-notation.ts';
@@ -290,6 +292,10 @@ function plan(form: FormRecord, ops: EncodeOperands, ctx: EncodeContext, variant
     const max = regSpec.kind === 'reg' && regSpec.bank === 'sreg' ? 5 : 7;
     const what = regSpec.kind === 'reg' && regSpec.bank === 'sreg' ? `segment register (0-5: ${SEG_NAMES.join(' ')})` : `${regSpec.text} (0-7)`;
     const reg = checkRange(form, 'reg', ops.reg, 0, max, what);
+    if (!regAllowed(form, reg)) {
+      const allowed = [0, 1, 2, 3, 4, 5, 6, 7].filter((r) => regAllowed(form, r));
+      throw new EncodeError(`${form.id}: ${regSpec.text} register ${reg} does not exist (#UD); the record allows ${allowed.join(', ')}`);
+    }
     canon.reg = reg;
     if (regSpec.kind === 'opreg') opcodeReg = reg;
     else if (form.ext !== undefined) throw new EncodeError(`${form.id}: table record has both /${form.ext} and a ModRM.reg operand`);
@@ -307,7 +313,9 @@ function plan(form: FormRecord, ops: EncodeOperands, ctx: EncodeContext, variant
     if (ops.rm !== undefined && ops.mem !== undefined) throw new EncodeError(`${form.id}: both 'rm' and 'mem' given for ${rmSpec.text}`);
     if (ops.mem !== undefined) {
       use('mem');
-      if (rmSpec.memSize === undefined || form.modrm === 'reg') throw new EncodeError(`${form.id}: ${rmSpec.text} must be a register (mod = 3), not memory`);
+      if (rmSpec.memSize === undefined || form.modrm === 'reg' || form.modrm === 'mod-ignored') {
+        throw new EncodeError(`${form.id}: ${rmSpec.text} must be a register (mod = 3), not memory`);
+      }
       // An `M` operand without a size (LEA) is an address only: a segment override means nothing.
       const mem = rmSpec.memSize === '' && ops.mem.segment !== undefined ? { ...ops.mem, segment: undefined } : ops.mem;
       const m = planModrmMemory(form, mem, asz, variant);

@@ -8,12 +8,15 @@
  * The rule: among the forms at the opcode, the most specific one that matches wins; specificity
  * ranks a mandatory prefix, a fixed ModRM byte, a whole opcode (not `+r`), a ModRM.reg extension,
  * a mod restriction, then the operand- and address-size attributes. Ties go to table order.
- * Every CPU generation is assumed present (the encoder has no CPU model).
+ * A ModRM.reg value outside a record's `regMask` (CR5 ...) and a prefix in its `udPrefixes`
+ * (66 on VMCALL) leave the bytes INVALID, as they do in the decoder; a `mod-ignored` record
+ * matches any mod (the encoder writes 11b). Every CPU generation is assumed present (the encoder
+ * has no CPU model).
  *
  * The ranking itself is isa/form-priority.ts, shared with the decoder.
  */
 
-import type { FormRecord, SizeAttr } from '../isa/schema.ts';
+import { regAllowed, type FormRecord, type SizeAttr } from '../isa/schema.ts';
 import { FORMS, INVALID_FORM_INDEX } from '../isa/table.ts';
 import { formSpecificity as specificity } from '../isa/form-priority.ts';
 
@@ -55,10 +58,12 @@ export function tableChoice(f: OpcodeFields): number {
     if (form.modrmByte !== undefined && form.modrmByte !== f.modrm) continue;
     if (form.modrm === 'mem' && mod === 3) continue;
     if (form.modrm === 'reg' && mod !== 3) continue;
+    if (!regAllowed(form, regField)) continue;
     if (form.osz !== undefined && form.osz !== f.osz) continue;
     if (form.asz !== undefined && form.asz !== f.asz) continue;
     if (form.mandatoryPrefix !== undefined && form.mandatoryPrefix !== (form.mandatoryPrefix === 0x66 ? (f.opsizePrefix ? 0x66 : 0) : f.lastRep)) continue;
-    return index;
+    const udPrefix = form.udPrefixes?.some((kind) => (kind === 'operand-size' ? f.opsizePrefix : f.lastRep === (kind === 'rep' ? 0xf3 : 0xf2)));
+    return udPrefix === true ? INVALID_FORM_INDEX : index;
   }
   return INVALID_FORM_INDEX;
 }

@@ -21,9 +21,13 @@ export type OpcodeMap = 'primary' | '0f';
  * - `none`: no ModRM byte.
  * - `rm`: ModRM present, mod selects register or memory (the `E`/`M` operand).
  * - `mem`: ModRM present and mod must not be 3 (LEA, LDS, BOUND ...): mod=3 decodes to #UD.
- * - `reg`: ModRM present and only mod=3 is this form (MOV CRn, for example, ignores mod).
+ * - `reg`: ModRM present and only mod=3 is this form (the register forms of group 7, VMCALL ...).
+ * - `mod-ignored`: ModRM present, mod ignored and treated as 11b: ModRM.rm always names a
+ *   register and no SIB byte or displacement follows, whatever mod says (MOV to and from CRn and
+ *   DRn: "the 2 bits in the mod field are ignored", SDM MOV-Move to/from Control Registers and
+ *   Debug Registers). The encoder writes mod = 11b.
  */
-export type ModrmUse = 'none' | 'rm' | 'mem' | 'reg';
+export type ModrmUse = 'none' | 'rm' | 'mem' | 'reg' | 'mod-ignored';
 
 /**
  * Where control goes after the form: the translator ends a block at anything but `next`,
@@ -79,6 +83,9 @@ export type SizeAttr = 16 | 32;
 /** Prefix kinds, each a record of its own so CPU models can reject what they lack (the 286 has no 66/67/64/65). */
 export type PrefixKind = 'segment' | 'operand-size' | 'address-size' | 'lock' | 'rep' | 'repne';
 
+/** The prefix kinds a form can name in `udPrefixes`. */
+export type UdPrefixKind = Extract<PrefixKind, 'operand-size' | 'rep' | 'repne'>;
+
 export interface PrefixRecord {
   readonly id: string;
   readonly byte: number;
@@ -113,6 +120,20 @@ export interface FormRecord {
   readonly modrmByte?: number;
   /** Required mandatory prefix (`F3 90` is PAUSE). */
   readonly mandatoryPrefix?: 0xf3 | 0xf2 | 0x66;
+  /**
+   * The ModRM.reg values that name a register the hardware has, as a bit mask (bit n for reg n);
+   * any other value decodes to INVALID, a #UD raised at decode time and so ahead of any privilege
+   * check. Absent: all eight. MOV CRn: CR0, CR2, CR3 and CR4 (SDM MOV-Move to/from Control
+   * Registers: "#UD If an attempt is made to access CR1, CR5, CR6, or CR7").
+   */
+  readonly regMask?: number;
+  /**
+   * Legacy prefixes whose presence makes the bytes an invalid opcode (the SDM's "Use of Prefixes"
+   * table says "Causes #UD"): the decoder gives INVALID, the encoder never emits them. VMCALL:
+   * the operand-size prefix and REP/REPNE (SDM VMCALL, "Use of Prefixes"). LOCK needs no entry:
+   * it is #UD on every form that is not `lockable`.
+   */
+  readonly udPrefixes?: readonly UdPrefixKind[];
   readonly osz?: SizeAttr;
   readonly asz?: SizeAttr;
   /** Operands in SDM Appendix A notation (`Ev`, `Gv`, `Ib`, `Jz`, `AL`, `eAX`, `1`, `CL` ...). */
@@ -135,6 +156,40 @@ export interface FormRecord {
   readonly aliasOf?: string;
   /** Why this record deviates from the SDM, or which authority a choice follows. */
   readonly note?: string;
+
+  // ---- virtualization metadata (optional; decided for every record of the system group,
+  // isa/forms/system.ts, where an absent field means "no") ----
+
+  /**
+   * The form cannot complete at CPL > 0 in protected or virtual-8086 mode: it faults there, so a
+   * deprivileged guest kernel traps to the VMM on it, the property classic trap-and-emulate relies
+   * on. The CPL-0-only forms (`cpl: 0`, #GP(0) at CPL > 0) are Popek & Goldberg's "privileged"
+   * (VMCALL among them: #GP(0) at CPL > 0 in VMX root operation, #UD at every CPL outside VMX
+   * operation); VMMCALL, which the AMD APM leaves open to every CPL, is privileged too because it
+   * faults (#UD) at every CPL unless a VMM intercepts it, as its record says. Absent means not
+   * privileged.
+   */
+  readonly privileged?: boolean;
+  /**
+   * Sensitivity in Robin & Irvine's (2000) sense: `control` = it changes the configuration of
+   * system resources or the processor mode (descriptor tables, control registers, MSRs, a switch
+   * to another privilege level or to the VMM); `behavior` = its result depends on that
+   * configuration or on the privilege level (SGDT, SMSW, LAR ...); `both`. Absent means not
+   * sensitive. A sensitive form that is not `privileged` is a hole for trap-and-emulate.
+   */
+  readonly sensitive?: 'control' | 'behavior' | 'both';
+  /**
+   * Intel VT-x basic exit reason it causes in VMX non-root operation, as "name (number)" from
+   * SDM Vol. 3C, Appendix C, followed by "conditional on <control>" when an execution control
+   * decides (SDM Vol. 3C, "Instructions That Cause VM Exits" in the chapter on VMX non-root
+   * operation). Absent: the form never exits unconditionally or by a dedicated control.
+   */
+  readonly vmxExit?: string;
+  /**
+   * AMD-V (SVM) intercept that catches it, as the VMCB intercept name with the #VMEXIT code
+   * (AMD APM Vol. 2, 15.9-15.13 and Appendix C). Absent: no intercept exists.
+   */
+  readonly svmIntercept?: string;
 }
 
 const FLAG_LETTERS: Readonly<Record<string, number>> = {
@@ -158,6 +213,11 @@ export function flagMask(letters: FlagLetters): number {
     mask |= bit;
   }
   return mask;
+}
+
+/** True when ModRM.reg value `reg` names something the form has (see `regMask`). */
+export function regAllowed(form: FormRecord, reg: number): boolean {
+  return form.regMask === undefined || ((form.regMask >> reg) & 1) === 1;
 }
 
 /** Generation order, for `since` comparisons. */

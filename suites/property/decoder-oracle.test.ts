@@ -9,6 +9,8 @@
 // later than it, too long for it) or an entry of harness/oracle/known-differences.ts.
 // Per record of the table: `since`, the flags written, undefined and read, and CPL-0-only agree
 // with iced's metadata or are in the allow-list, and no allow-list entry is stale.
+// The system group's allow-list entries (r16 operand names, WBNOINVD, VMGEXIT) do not explain a
+// decoder mutated next to their quirk.
 // Meta (suite power): the same properties run against xvc's decoder wrapped in deliberate
 // mutations (a wrong length for opcode 01, a sign-flipped 8-bit displacement, ADC decoded as SBB,
 // `since` ignored) must fail, with the mutation's class as the shrunk counterexample's class.
@@ -97,6 +99,33 @@ describe('property/decoder-oracle: xvc decoder vs iced-x86', function () {
     expect(unexplained, 'record metadata differences missing from harness/oracle/known-differences.ts').to.deep.equal([]);
     expect(report.stale.map((k) => `${k.form} ${k.aspect}: ${k.ours} vs ${k.iced}`), 'stale allow-list entries (the difference is gone: remove them)').to.deep.equal([]);
   });
+});
+
+describe('property/decoder-oracle: the system group\'s allow-list entries explain only their own quirk', () => {
+  // Each entry's own example is checked in suites/unit/harness/oracle; here a decoder mutated next
+  // to the quirk (a wrong register, a wrong length, a wrong form) must still be a failure.
+  const mutated = (change: (insn: ReturnType<typeof decodeBytes>) => void): OurDecoder => (bytes, ctx, eip) => {
+    const insn = decodeBytes(bytes, ctx, eip);
+    change(insn);
+    return insn;
+  };
+  const verdict = (hex: string, decoder: OurDecoder): Verdict => {
+    const bytes = new Uint8Array(SEQUENCE_BYTES);
+    hex.split(' ').forEach((b, i) => void (bytes[i] = parseInt(b, 16)));
+    return compareWithIced({ bytes, bitness: 32, model: 'modern', eip: 0 }, icedDecode(bytes, 32), { decoder });
+  };
+  const cases: ReadonlyArray<readonly [string, string, OurDecoder, string]> = [
+    ['r16-operand-register-name', '0f 00 d1', mutated((i) => void (i.rm = 3)), 'operand:reg'],
+    ['wbnoinvd-is-rep-wbinvd', 'f3 0f 09', mutated((i) => void (i.length += 1)), 'outside-model-we-valid: wbnoinvd'],
+    ['vmgexit-is-rep-vmmcall', 'f3 0f 01 d9', mutated((i) => void (i.form = formIndex('Vmcall'))), 'outside-model-we-valid: sev_es'],
+  ];
+  for (const [id, hex, decoder, cls] of cases) {
+    it(`${id} does not explain ${hex} from a mutated decoder (${cls})`, () => {
+      expect(verdict(hex, (b, ctx, eip) => decodeBytes(b, ctx, eip)).allowed, 'the unmutated case is explained').to.equal(true);
+      const v = verdict(hex, decoder);
+      expect({ cls: v.cls, allowed: v.allowed }, v.detail).to.deep.equal({ cls, allowed: false });
+    });
+  }
 });
 
 describe('meta/decoder-oracle: the oracle catches a mutated decoder', function () {

@@ -15,6 +15,9 @@
 //   (cpu-model.ts: the SingleStepTests 80286 hardware data records #GP as well), with the fetch
 //   never going past the limit; on the 286, 64-67 are undefined opcodes (the corpus metadata
 //   marks them 'undefined'), not prefixes; a fetch past the end of the bytes is a CpuFault;
+// - the system group's decode-time rules: MOV CRn/DRn ignore ModRM.mod (no SIB or displacement
+//   under any mod or address size), CR1/CR5-CR7 and 66/F2/F3 on VMCALL are INVALID (#UD), as iced
+//   agrees; VMMCALL keeps a 66;
 // - property: for byte sequences built from the instruction table's own forms (prefixes, opcode,
 //   a ModRM that fits the form, random SIB/displacement/immediate bytes), the length agrees with
 //   iced-x86 wherever our decoder chose a form; and the same for the unmodelled x87 and SIMD
@@ -432,6 +435,78 @@ describe('decoder: the 286 has no 64 65 66 67 prefixes', () => {
     const insn = d286([0x26, 0xd9, 0x07]);
     expect(insn.seg).to.equal(SEG_ES);
     expect(insn.length).to.equal(3);
+  });
+});
+
+describe('decoder: ModRM uses and decode-time #UD of the system group (SDM MOV CR/DR, VMCALL)', () => {
+  // MOV CRn/DRn: "the 2 bits in the mod field are ignored" (SDM MOV-Move to/from Control/Debug
+  // Registers): every mod is the register form, and no SIB byte or displacement is read.
+  const movCases: ReadonlyArray<readonly [string, boolean, string, string, number]> = [
+    // [bytes, code32, form, what the hardware reads, rm]
+    ['0f 20 04', true, 'Mov_r32_cr', 'mod 00 rm 100: no SIB', 4],
+    ['0f 20 05', true, 'Mov_r32_cr', 'mod 00 rm 101: no disp32', 5],
+    ['0f 22 5f', true, 'Mov_cr_r32', 'mod 01: no disp8', 7],
+    ['0f 21 bb', true, 'Mov_r32_dr', 'mod 10: no disp32', 3],
+    ['0f 23 06', false, 'Mov_dr_r32', '16-bit mod 00 rm 110: no disp16', 6],
+    ['67 0f 20 06', true, 'Mov_r32_cr', '16-bit addressing by 67, mod 00 rm 110: no disp16', 6],
+    ['0f 22 c1', false, 'Mov_cr_r32', 'mod 11, as the encoder writes it', 1],
+  ];
+  for (const [text, code32, id, what, rm] of movCases) {
+    it(`${text} (${code32 ? 32 : 16}-bit): ${id}, ${what}: length ${text.split(' ').length}, register rm ${rm}, no memory operand; iced agrees on the length`, () => {
+      const bytes = Uint8Array.from([...text.split(' ').map((b) => parseInt(b, 16)), 0x11, 0x22, 0x33, 0x44, 0x55]);
+      const insn = decodeBytes(bytes, { code32, model: MODERN });
+      expect(formId(insn)).to.equal(id);
+      expect(insn.length).to.equal(text.split(' ').length);
+      expect(insn.isMem).to.equal(false);
+      expect(insn.rm).to.equal(rm);
+      const theirs = iced(bytes, code32);
+      expect([theirs.code, theirs.length]).to.deep.equal([id, insn.length]);
+    });
+  }
+
+  it('MOV to/from CR1, CR5, CR6, CR7 (0F 20/22 with reg 1, 5, 6, 7) is INVALID at decode, with the ModRM length and no displacement; iced refuses them too', () => {
+    for (const opcode of [0x20, 0x22]) {
+      for (const reg of [1, 5, 6, 7]) {
+        for (const mod of [0, 1, 3]) {
+          const bytes = Uint8Array.from([0x0f, opcode, (mod << 6) | (reg << 3) | 5, 0x11, 0x22, 0x33, 0x44]);
+          const insn = decodeBytes(bytes, { code32: true, model: MODERN });
+          expect(insn.form, hex(bytes)).to.equal(INVALID_FORM_INDEX);
+          expect(insn.length, hex(bytes)).to.equal(3);
+          expect(iced(bytes, true).code, hex(bytes)).to.equal('INVALID');
+        }
+      }
+    }
+  });
+
+  it('CR0, CR2, CR3, CR4 and every DR0-DR7 decode (DR4/DR5 alias DR6/DR7 at execution)', () => {
+    for (const reg of [0, 2, 3, 4]) expect(formId(d32([0x0f, 0x20, 0xc0 | (reg << 3)])), `cr${reg}`).to.equal('Mov_r32_cr');
+    for (let reg = 0; reg < 8; reg++) expect(formId(d32([0x0f, 0x21, 0xc0 | (reg << 3)])), `dr${reg}`).to.equal('Mov_r32_dr');
+  });
+
+  it('VMCALL with 66, F2 or F3 is INVALID ("Use of Prefixes": #UD), as iced decodes it; segment and 67 prefixes are ignored', () => {
+    for (const prefix of [0x66, 0xf2, 0xf3]) {
+      const bytes = Uint8Array.from([prefix, 0x0f, 0x01, 0xc1, 0x90, 0x90]);
+      for (const code32 of [false, true]) {
+        const insn = decodeBytes(bytes, { code32, model: MODERN });
+        expect(insn.form, hex(bytes)).to.equal(INVALID_FORM_INDEX);
+        expect(iced(bytes, code32).code, hex(bytes)).to.equal('INVALID');
+      }
+    }
+    for (const prefix of [0x26, 0x64, 0x67]) expect(formId(d32([prefix, 0x0f, 0x01, 0xc1])), hex([prefix])).to.equal('Vmcall');
+  });
+
+  it('VMMCALL with 66 stays VMMCALL (the prefix has no meaning for it; iced agrees); with F3 it is VMMCALL to xvc, VMGEXIT (SEV-ES) to iced', () => {
+    const with66 = Uint8Array.from([0x66, 0x0f, 0x01, 0xd9, 0x90]);
+    expect(formId(decodeBytes(with66, { code32: true, model: MODERN }))).to.equal('Vmmcall');
+    expect(iced(with66, true).code).to.equal('Vmmcall');
+    const withF3 = Uint8Array.from([0xf3, 0x0f, 0x01, 0xd9, 0x90]);
+    expect(formId(decodeBytes(withF3, { code32: true, model: MODERN }))).to.equal('Vmmcall');
+    expect(iced(withF3, true).code).to.equal('Vmgexit');
+  });
+
+  it('0F 20 C0 on the 286 (before MOV CR) and 0F 01 C1 on p6 (before VMCALL) are INVALID', () => {
+    expect(d286([0x0f, 0x20, 0xc0]).form).to.equal(INVALID_FORM_INDEX);
+    expect(decodeBytes([0x0f, 0x01, 0xc1], { code32: true, model: cpuModel('p6') }).form).to.equal(INVALID_FORM_INDEX);
   });
 });
 

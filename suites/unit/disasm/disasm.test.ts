@@ -4,7 +4,8 @@
 // - hand cases with exact text: memory operands of both address sizes, segment overrides shown
 //   only off the default, immediates as the operand sees them, branch targets, far pointers,
 //   string instructions bare and with operands, LOCK/REP, data16/addr16, `(bad)` for INVALID,
-//   unmodelled opcodes and a segment register that does not exist;
+//   unmodelled opcodes and a segment register that does not exist; system forms (MOV CRn with
+//   mod != 3, CR5 and 66 VMCALL as `(bad)`, 16-bit selector operands, `data16 lgdt`);
 // - against iced-x86 1.21's Intel formatter, for EVERY form of the table (so every mnemonic):
 //   a fixed set of operand samples per form (register and memory operands, both address sizes
 //   in both code sizes, segment overrides, edge immediates, LOCK/REP), encoded by xvc's encoder,
@@ -42,6 +43,21 @@
 //  N9 notrack: iced reads a 3E prefix on an indirect JMP/CALL as CET's NOTRACK (post-P6) and
 //     prints `notrack` before it; on the modelled CPUs it is only the DS override, which both
 //     print (`ds:[ebp+0x100]`). iced's `notrack ` word is dropped.
+//  N10 r16-operand-data: ARPL, LLDT, LTR, VERR, VERW and LMSW (`Ew`, ARPL `Ew, Gw`) and the
+//     memory forms of SLDT, STR and SMSW (`Rv/Mw`: a 16-bit store) read or write 16 bits under
+//     either operand size, and iced shows no 66 prefix on them; xvc shows `data16`/`data32`
+//     because the table has one record per operand size (as for MOV Sreg, N6). xvc's prefix
+//     word is dropped for system-group forms with those operands.
+//  N11 descriptor-table-data: SGDT, SIDT, LGDT and LIDT take a 6-byte operand (`Ms`, `fword
+//     ptr`) under either operand size, which iced prints without a prefix word; the operand size
+//     decides whether 24 or 32 bits of base are loaded or stored (SDM LGDT/LIDT, SGDT), so xvc
+//     prints `data16`/`data32` where a 66 prefix selects the other record. xvc's prefix word is
+//     dropped for forms whose operand is `Ms`.
+//  N12 invlpg-size: iced prints INVLPG's operand without a size (`invlpg [eax]`); the table
+//     follows SDM Appendix A (Table A-6, group 7 /7: `Mb`), so xvc prints `byte ptr`. xvc's
+//     `byte ptr ` is dropped for INVLPG.
+// MOV CRn/DRn (`mod-ignored`) are sampled with every register the record has (CR0 CR2 CR3 CR4,
+// DR0-DR7), and also decoded from a mod != 3 spelling, which must print as the register form.
 // Left out: iced's other syntaxes; formatting of undecodable bytes beyond `(bad)`; branch hints
 // (2E/3E on Jcc, which xvc does not print and the encoder never emits).
 
@@ -57,6 +73,8 @@ import {
   formOperands,
   INVALID_FORM_INDEX,
   REG_ZERO,
+  regAllowed,
+  systemForms,
   type EncodeOperands,
   type FormRecord,
   type Insn,
@@ -117,6 +135,20 @@ describe('disasm: hand cases', () => {
     [true, 'cd 21', 'int 0x21'],
     [true, 'f3 90', 'pause'],
     [true, 'd7', 'xlatb'],
+    // The system group: MOV CRn/DRn ignore mod (register form, no SIB or displacement read),
+    // CR5 and a 66 on VMCALL are #UD, 16-bit operands whatever the operand size.
+    [true, '0f 20 04', 'mov esp, cr0'],
+    [false, '0f 22 46', 'mov cr0, esi'],
+    [true, '0f 23 bf', 'mov dr7, edi'],
+    [true, '0f 20 e8', '(bad)'],
+    [true, '0f 01 c1', 'vmcall'],
+    [true, '66 0f 01 c1', '(bad)'],
+    [false, '66 0f 00 c1', 'sldt ecx'],
+    [true, '0f 00 01', 'sldt word ptr [ecx]'],
+    [true, '0f 00 d1', 'lldt cx'],
+    [true, '0f 02 00', 'lar eax, word ptr [eax]'],
+    [true, '66 0f 01 10', 'data16 lgdt fword ptr [eax]'],
+    [true, '64 0f 01 38', 'invlpg byte ptr fs:[eax]'],
     // INVALID, unmodelled, and a ModRM.reg naming no segment register.
     [true, 'fe f0', '(bad)'],
     [true, 'd8 00', '(bad)'],
@@ -184,6 +216,12 @@ const splitMnemonic = (text: string, mnemonic: string): [string, string] | undef
   if (at < 0) return undefined;
   return [text.slice(0, at + mnemonic.length), text.slice(at + mnemonic.length + 1)];
 };
+
+/** N10: the operand strings of the system forms that read or write 16 bits whatever the operand size. */
+const R16_SYSTEM_OPERANDS = new Set(['Ew', 'Ew,Gw', 'Rv/Mw']);
+const SYSTEM_IDS: ReadonlySet<string> = new Set((systemForms as readonly FormRecord[]).map((f) => f.id));
+const dropData = (iced: string, xvc: string): readonly [string, string] | undefined =>
+  /^data(16|32) /.test(xvc) && !/^data/.test(iced) ? [iced, xvc.replace(/^data(16|32) /, '')] : undefined;
 
 const RULES: Rule[] = [
   {
@@ -263,6 +301,21 @@ const RULES: Rule[] = [
     apply: (iced, xvc) => (/^notrack /.test(iced) ? [iced.replace(/^notrack /, ''), xvc] : undefined),
     fired: 0,
   },
+  {
+    name: 'N10 r16-operand-data',
+    apply: (iced, xvc, s) => (SYSTEM_IDS.has(s.form.id) && R16_SYSTEM_OPERANDS.has(s.form.operands.join(',')) ? dropData(iced, xvc) : undefined),
+    fired: 0,
+  },
+  {
+    name: 'N11 descriptor-table-data',
+    apply: (iced, xvc, s) => (s.form.operands.join(',') === 'Ms' ? dropData(iced, xvc) : undefined),
+    fired: 0,
+  },
+  {
+    name: 'N12 invlpg-size',
+    apply: (iced, xvc, s) => (s.form.mnemonic === 'invlpg' && xvc.includes(' byte ptr ') && !iced.includes(' ptr ') ? [iced, xvc.replace(' byte ptr ', ' ')] : undefined),
+    fired: 0,
+  },
 ];
 
 function normalise(iced: string, xvc: string, s: Sample): [string, string] {
@@ -310,10 +363,14 @@ function samplesFor(form: FormRecord, code32: boolean): EncodeOperands[] {
         if (canMem) for (const mem of [...MEM32, ...MEM16]) variants.push({ rm: undefined, mem });
         break;
       }
-      case 'reg':
-        base['reg'] = spec.bank === 'sreg' ? 3 : 6;
+      case 'reg': {
+        // Every register a control/debug-register record has (regMask: no CR1, CR5-CR7).
+        const regs = [0, 1, 2, 3, 4, 5, 6, 7].filter((r) => regAllowed(form, r));
+        base['reg'] = spec.bank === 'sreg' ? 3 : regAllowed(form, 6) ? 6 : (regs[regs.length - 1] as number);
         if (spec.bank === 'sreg') variants.push({ reg: 4 }, { reg: 0 });
+        if (spec.bank === 'cr' || spec.bank === 'dr') for (const reg of regs) variants.push({ reg });
         break;
+      }
       case 'opreg':
         base['reg'] = 3;
         variants.push({ reg: 0 }, { reg: 7 });

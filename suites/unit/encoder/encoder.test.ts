@@ -16,7 +16,10 @@
 // - every error path, each a one-line EncodeError naming the form and the problem;
 // - the non-canonical variants (wide displacement, needless SIB, explicit default segment,
 //   doubled prefixes) and the 15-byte limit;
-// - decodedOperands on hand-picked bytes, including the prefixes it drops.
+// - decodedOperands on hand-picked bytes, including the prefixes it drops;
+// - the system group: MOV CRn/DRn written with mod = 11b (the SDM: mod is ignored) and read back
+//   from mod != 11b bytes, CR1/CR5 refused (#UD), VMCALL/VMMCALL as fixed ModRM bytes, the
+//   `Rv/Mw`, `Ew` and `Ms` operands of SLDT, LLDT and SGDT.
 // Oracle: the SDM tables, typed in as bytes here; the decoder only for decodedOperands.
 // Left out: the per-form round trip and the comparison with iced-x86's encoder
 // (suites/property/round-trip.test.ts).
@@ -313,6 +316,9 @@ describe('encoder: errors name the form and the problem on one line', () => {
     ['a register where memory is required (CMPXCHG8B)', () => encode('Cmpxchg8b_m64', { rm: 1 }, { code32: true }), /^Cmpxchg8b_m64: Mq must be memory/],
     ['a register number out of range', () => encode('Add_rm32_r32', { reg: 8, rm: 0 }, { code32: true }), /^Add_rm32_r32: reg 8 does not fit Gv \(0-7\)$/],
     ['segment register 6', () => encode('Mov_Sreg_rm16', { reg: 6, rm: 0 }, { code32: false }), /^Mov_Sreg_rm16: reg 6 does not fit segment register \(0-5: es cs ss ds fs gs\)$/],
+    ['CR5, which does not exist (SDM MOV CR: #UD)', () => encode('Mov_r32_cr', { reg: 5, rm: 0 }, { code32: true }), /^Mov_r32_cr: Cd register 5 does not exist \(#UD\); the record allows 0, 2, 3, 4$/],
+    ['CR1 as a MOV CR destination', () => encode('Mov_cr_r32', { reg: 1, rm: 0 }, { code32: false }), /^Mov_cr_r32: Cd register 1 does not exist \(#UD\); the record allows 0, 2, 3, 4$/],
+    ['memory for MOV CR (mod is ignored: always a register)', () => encode('Mov_r32_cr', { reg: 0, mem: { base: EAX } }, { code32: true }), /^Mov_r32_cr: Rd must be a register \(mod = 3\), not memory$/],
     ['a segment override 7', () => encode('Mov_r32_rm32', { reg: 0, mem: { base: 0, segment: 7 } }, { code32: true }), /^Mov_r32_rm32: segment 7 does not exist \(0-5: es cs ss ds fs gs\)$/],
     ['ESP as an index', () => encode('Mov_r32_rm32', { reg: 0, mem: { base: 0, index: ESP } }, { code32: true }), /^Mov_r32_rm32: esp cannot be an index register/],
     ['a scale without an index', () => encode('Mov_r32_rm32', { reg: 0, mem: { base: 0, scale: 4 } }, { code32: true }), /^Mov_r32_rm32: scale 4 without an index register$/],
@@ -364,6 +370,45 @@ describe('encoder: errors name the form and the problem on one line', () => {
   it('the longest canonical instruction fits exactly: LOCK ADD dword FS:[eax+ebx*4+disp32], imm32 in 16-bit code is 15 bytes', () => {
     const bytes = encode('Add_rm32_imm32', { mem: { base: EAX, index: EBX, scale: 4, disp: 0x12345678, segment: FS, addressSize: 32 }, imm: 0x12345678, prefixes: { lock: true } }, { code32: false });
     expect(hex(bytes)).to.equal('64 f0 66 67 81 84 98 78 56 34 12 78 56 34 12');
+  });
+});
+
+describe('encoder: the system group (SDM MOV CR/DR, VMCALL, Appendix A operand notation)', () => {
+  it('MOV CRn/DRn always take mod = 11b, the value the hardware assumes: MOV EAX, CR3 = 0F 20 D8; MOV CR4, EDX = 0F 22 E2; MOV DR7, ECX (16-bit) = 0F 23 F9', () => {
+    expect(enc('Mov_r32_cr', { reg: 3, rm: EAX }, true)).to.equal('0f 20 d8');
+    expect(enc('Mov_cr_r32', { reg: 4, rm: EDX }, true)).to.equal('0f 22 e2');
+    expect(enc('Mov_dr_r32', { reg: 7, rm: ECX }, false)).to.equal('0f 23 f9');
+  });
+
+  it('the operand size does not show on MOV CRn (no 66 in 16-bit code), and CR0 CR2 CR3 CR4 are all encodable', () => {
+    for (const reg of [0, 2, 3, 4]) expect(enc('Mov_r32_cr', { reg, rm: 0 }, false)).to.equal(`0f 20 ${(0xc0 | (reg << 3)).toString(16)}`);
+  });
+
+  it('VMCALL and VMMCALL are their fixed ModRM bytes: 0F 01 C1, 0F 01 D9, with no prefix in either code size', () => {
+    for (const code32 of [false, true]) {
+      expect(enc('Vmcall', {}, code32)).to.equal('0f 01 c1');
+      expect(enc('Vmmcall', {}, code32)).to.equal('0f 01 d9');
+    }
+  });
+
+  it('Rv/Mw (SLDT): a register of the operand size or a 16-bit memory operand; Ew (LLDT) the same bytes under either record: SLDT EAX = 0F 00 C0, 66 0F 00 C0 in 16-bit code, SLDT [ebx] = 0F 00 03', () => {
+    expect(enc('Sldt_r32m16', { rm: EAX }, true)).to.equal('0f 00 c0');
+    expect(enc('Sldt_r32m16', { rm: EAX }, false)).to.equal('66 0f 00 c0');
+    expect(enc('Sldt_r32m16', { mem: { base: EBX } }, true)).to.equal('0f 00 03');
+    expect(enc('Lldt_rm16', { rm: ECX }, false)).to.equal('0f 00 d1');
+    expect(enc('Lldt_r32m16', { rm: ECX }, false)).to.equal('66 0f 00 d1');
+  });
+
+  it('SGDT and LGDT are memory only (Ms): a register operand is refused', () => {
+    expect(() => enc('Sgdt_m1632', { rm: 0 }, true)).to.throw(EncodeError, /^Sgdt_m1632: Ms must be memory/);
+  });
+
+  it('decodedOperands of MOV CRn read with mod != 11b give the register, and re-encode to mod 11b: 0F 20 04 -> 0F 20 C4, 16-bit 0F 22 86 -> 0F 22 C6', () => {
+    for (const [code32, input, canonical] of [[true, '0f 20 04', '0f 20 c4'], [false, '0f 22 86', '0f 22 c6']] as const) {
+      const insn = decodeBytes(fromHex(input), { code32, model: MODERN });
+      expect(decodedOperands(insn), input).to.deep.equal({ reg: 0, rm: input.endsWith('04') ? 4 : 6 });
+      expect(hex(encode(FORMS[insn.form] as FormRecord, decodedOperands(insn), { code32 })), input).to.equal(canonical);
+    }
   });
 });
 
