@@ -125,7 +125,9 @@ export interface Mutant {
   name: string;
   /** The bug in one sentence, as a reviewer would describe it. */
   description: string;
-  handlerOverrides: Partial<Record<InstrId, import('../../reference-emulator/index.ts').Handler>>;
+  handlerOverrides?: Partial<Record<InstrId, import('../../reference-emulator/index.ts').Handler>>;
+  /** Wraps the decoder the reference subject exposes to decoder suites. */
+  decoderMutation?: (base: typeof import('../../reference-emulator/index.ts').decodeBytes) => typeof import('../../reference-emulator/index.ts').decodeBytes;
 }
 
 /** A mutant catalog module exports `mutants`. */

@@ -29,5 +29,9 @@ export async function loadMutants(suitesRoot: string): Promise<Map<string, Mutan
 }
 
 export function mutantSubjects(mutant: Mutant): SubjectFactory {
-  return async () => createReferenceSubject({ handlerOverrides: mutant.handlerOverrides, name: `reference+${mutant.name}` });
+  return async () => createReferenceSubject({
+    name: `reference+${mutant.name}`,
+    ...(mutant.handlerOverrides ? { handlerOverrides: mutant.handlerOverrides } : {}),
+    ...(mutant.decoderMutation ? { decoderMutation: mutant.decoderMutation } : {}),
+  });
 }

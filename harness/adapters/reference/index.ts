@@ -7,6 +7,7 @@
 import {
   createInterpreter,
   createMachine,
+  decodeBytes,
   flushCodeCache,
   getFlags,
   run,
@@ -20,14 +21,34 @@ import {
 } from '../../../reference-emulator/index.ts';
 import type { ArchState, RunLimits, Subject, SubjectConfig, SegmentState } from '../../adapter.ts';
 
+/** The reference decoder as decoder suites call it: bytes, the decode context, the EIP. */
+export type DecodeBytes = typeof decodeBytes;
+
 export interface ReferenceOptions {
   handlerOverrides?: Partial<Record<InstrId, Handler>>;
+  /**
+   * Wraps the decoder this subject exposes to decoder suites (a decoder mutant). The interpreter
+   * keeps its own decoder: a decoder mutant is seen by the suites that check the decoder.
+   */
+  decoderMutation?: (base: DecodeBytes) => DecodeBytes;
   name?: string;
+}
+
+/** The embedded reference subject: the adapter contract plus its decoder, for decoder suites. */
+export interface ReferenceSubject extends Subject {
+  readonly decodeBytes: DecodeBytes;
+}
+
+/** The decoder of a reference subject; decoder suites declare `needs.reference`, so this holds. */
+export function referenceDecoder(subject: Subject): DecodeBytes {
+  const decoder = (subject as Partial<ReferenceSubject>).decodeBytes;
+  if (typeof decoder !== 'function') throw new Error(`subject '${subject.name}' exposes no decoder (decoder suites need the embedded reference)`);
+  return decoder;
 }
 
 const REG_ORDER = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'] as const;
 
-export function createReferenceSubject(options: ReferenceOptions = {}): Subject {
+export function createReferenceSubject(options: ReferenceOptions = {}): ReferenceSubject {
   let interp: Interpreter | undefined;
   const need = (): Interpreter => {
     if (!interp) throw new Error('reference subject used before reset()');
@@ -44,6 +65,7 @@ export function createReferenceSubject(options: ReferenceOptions = {}): Subject 
       snapshot: false,
     },
     quirks: [],
+    decodeBytes: options.decoderMutation ? options.decoderMutation(decodeBytes) : decodeBytes,
     async reset(config: SubjectConfig) {
       const machine = createMachine({ cpu: config.cpu, memorySize: config.memorySize });
       interp = createInterpreter(machine, options.handlerOverrides ? { handlerOverrides: options.handlerOverrides } : {});

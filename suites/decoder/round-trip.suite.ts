@@ -1,6 +1,7 @@
-// Round-trip property for every form of the instruction table: encoder <-> decoder.
+// decoder/round-trip: encoder <-> decoder for every form of the instruction table, one instance
+// per table group (decoder/round-trip~arith ...).
 //
-// Checked, for each record in FORMS (one `it` per form), with fast-check varying the register
+// Checked, for each record of the group, with fast-check varying the register
 // numbers, the memory operand (every 16-bit addressing form, 32-bit base/index/scale, segment
 // overrides, both address sizes), edge-valued immediates and displacements (0, -1, min, max and
 // their neighbours, in signed and unsigned spelling), LOCK and REP/REPNE where the form has them,
@@ -21,12 +22,23 @@
 // Oracles: the decoder (an independent reading of the same table), iced-x86 1.21.
 // Left out: the INVALID pseudo-form (nothing to encode: its `it` checks the encoder refuses it);
 // CPU models other than `modern` (the `since` gating is the decoder test's); x87/SIMD escapes.
-// Seeds: XVC_SEED replays a run (each form uses seed + its index), XVC_RUNS sets runs per form.
+// Seeds: each form uses the run's seed + its table index; the tier's budget is runs per form.
+// The decoder under test comes from the subject (the embedded reference), so decoder mutants
+// reach it; the encoder and the regression inputs use the library's own decoder.
 
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { Code, Decoder, DecoderOptions, Encoder, OpKind, Register } from 'iced-x86';
+import { referenceDecoder, type DecodeBytes } from '../../harness/adapters/reference/index.ts';
+import { fail, pass, type SuiteInstance } from '../../harness/suite/model.ts';
+import { propertyVerdict } from '../../harness/suite/property.ts';
 import {
+  arithForms,
+  controlForms,
+  dataForms,
+  shiftBitForms,
+  stringIoForms,
+  systemForms,
   canonicalOperands,
   CpuFault,
   cpuModel,
@@ -48,8 +60,6 @@ import {
   type OperandSpec,
 } from '../../reference-emulator/index.ts';
 
-const SEED = process.env['XVC_SEED'] !== undefined ? Number(process.env['XVC_SEED']) : Date.now() % 0x7fffffff;
-const RUNS = process.env['XVC_RUNS'] !== undefined ? Number(process.env['XVC_RUNS']) : 60;
 const MODERN = cpuModel('modern');
 
 const hex = (bytes: ArrayLike<number>): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
@@ -355,9 +365,9 @@ function icedViewWith(bytes: Uint8Array, code32: boolean, eip: number, options: 
 // ---- the property ----
 
 /** decodeBytes, with a fault (the decoder ran past the bytes, or past 15) turned into a readable failure. */
-function decodeChecked(bytes: Uint8Array, code32: boolean, eip: number, what: string): Insn {
+function decodeChecked(decode: DecodeBytes, bytes: Uint8Array, code32: boolean, eip: number, what: string): Insn {
   try {
-    return decodeBytes(bytes, { code32, model: MODERN }, eip);
+    return decode(bytes, { code32, model: MODERN }, eip);
   } catch (e) {
     if (e instanceof CpuFault) throw new Error(`${what}: decoding ${hex(bytes)} raised vector ${e.vector} (it reads past the encoded bytes or the 15-byte limit)`);
     throw e;
@@ -372,13 +382,10 @@ interface Tally {
   longer: number;
 }
 
-const TOTAL: Tally = { cases: 0, shadowed: 0, icedDiffers: 0, longer: 0 };
-const SHADOWED_FORMS = new Set<string>();
-let formsRun = 0;
 
 const isShadowError = (e: unknown): e is EncodeError => e instanceof EncodeError && e.message.includes('which the table assigns to');
 
-function checkCase(form: FormRecord, c: Case, tally: Tally): void {
+function checkCase(decode: DecodeBytes, form: FormRecord, c: Case, tally: Tally, shadowedForms: Set<string>): void {
   const ctx = { code32: c.code32, eip: c.eip };
   const dctx = { code32: c.code32, model: MODERN };
   const where = `${form.id} in ${c.code32 ? 32 : 16}-bit code at ${c.eip.toString(16)}, operands ${JSON.stringify(c.ops)}`;
@@ -389,16 +396,16 @@ function checkCase(form: FormRecord, c: Case, tally: Tally): void {
     if (!isShadowError(e)) throw e;
     // The encoder says another form owns these bytes: the decoder must agree.
     const bytes = encode(form, c.ops, ctx, { unchecked: true });
-    const other = formId(decodeBytes(bytes, dctx, c.eip));
+    const other = formId(decode(bytes, dctx, c.eip));
     expect(other, `${where}: the encoder refused ${hex(bytes)} as shadowed (${e.message}), but the decoder reads it as`).to.not.equal(form.id);
     expect(e.message, `${where}: shadowing form`).to.include(other);
     tally.shadowed++;
-    SHADOWED_FORMS.add(`${form.id} -> ${other}`);
+    shadowedForms.add(`${form.id} -> ${other}`);
     return;
   }
   tally.cases++;
   const expected = canonicalOperands(form, c.ops, ctx);
-  const insn = decodeChecked(canonical, c.code32, c.eip, where);
+  const insn = decodeChecked(decode, canonical, c.code32, c.eip, where);
   const what = `${where}, canonical ${hex(canonical)} (${disassemble(insn, c)})`;
   expect(formId(insn), `${what}: form`).to.equal(form.id);
   expect(insn.length, `${what}: length`).to.equal(canonical.length);
@@ -417,7 +424,7 @@ function checkCase(form: FormRecord, c: Case, tally: Tally): void {
       input = canonical;
     }
   }
-  const insn2 = decodeChecked(input, c.code32, c.eip, where);
+  const insn2 = decodeChecked(decode, input, c.code32, c.eip, where);
   const what2 = `${where}, input ${hex(input)} (variant ${JSON.stringify(c.variant)})`;
   expect(formId(insn2), `${what2}: form`).to.equal(form.id);
   expect(insn2.length, `${what2}: length`).to.equal(input.length);
@@ -438,42 +445,58 @@ function checkCase(form: FormRecord, c: Case, tally: Tally): void {
   expect(iced.reencoded, `${what}: iced-x86's re-encoding`).to.equal(hex(canonical));
 }
 
-describe('property/round-trip: decode(encode(x)) = x for every form of the table', function () {
-  before(() => {
-    console.log(`round-trip: seed ${SEED}, ${RUNS} runs per form, ${FORMS.length} forms (XVC_SEED=${SEED} to replay, XVC_RUNS to change runs)`);
-  });
+/** One instance per table group; the INVALID pseudo-form is checked to be unencodable. */
+const GROUPS: ReadonlyArray<readonly [string, readonly FormRecord[]]> = [
+  ['arith', arithForms], ['shift-bit', shiftBitForms], ['control', controlForms],
+  ['data', dataForms], ['string-io', stringIoForms], ['system', systemForms],
+];
 
-  (FORMS as readonly FormRecord[]).forEach((form, index) => {
-    if (index === INVALID_FORM_INDEX) {
-      it(`${form.id}: not encodable (the pseudo-form of undecodable bytes); the encoder refuses it`, () => {
-        expect(() => encode(form, {}, { code32: true })).to.throw(EncodeError, /INVALID pseudo-form has no encoding/);
-      });
-      return;
-    }
-    it(`${form.id} (${form.operands.join(', ') || 'no operands'})`, () => {
-      const tally: Tally = { cases: 0, shadowed: 0, icedDiffers: 0, longer: 0 };
-      const examples = regressionExamples(form).map((c) => [c] as [Case]);
-      fc.assert(
-        fc.property(caseArb(form), (c) => checkCase(form, c, tally)),
-        { seed: SEED + index, numRuns: RUNS, examples },
-      );
-      // Not vacuous: most cases must round-trip rather than be refused as another form's bytes.
-      expect(tally.cases, `${form.id}: round-tripped cases (${tally.shadowed} shadowed, ${tally.icedDiffers} iced differences)`).to.be.at.least(Math.ceil(RUNS / 2));
-      for (const key of ['cases', 'shadowed', 'icedDiffers', 'longer'] as const) TOTAL[key] += tally[key];
-      formsRun++;
-    });
-  });
+function groupInstance(group: string, forms: readonly FormRecord[]): SuiteInstance {
+  return {
+    name: `decoder/round-trip~${group}`,
+    tags: ['decoder', 'encoder', 'round-trip', 'iced-x86', 'property'],
+    needs: { reference: true },
+    budget: { quick: 60, full: 600, soak: 6000 },
+    ...(group === 'arith' ? { kills: ['decoder-length-01-plus-one', 'decoder-disp8-sign-flipped', 'decoder-adc-as-sbb'] } : {}),
+    async run(subjects, ctx) {
+      const subject = await subjects();
+      const decode = referenceDecoder(subject);
+      await subject.close();
+      const total: Tally = { cases: 0, shadowed: 0, icedDiffers: 0, longer: 0 };
+      const shadowedForms = new Set<string>();
+      for (const form of forms) {
+        const index = (FORMS as readonly FormRecord[]).indexOf(form);
+        const tally: Tally = { cases: 0, shadowed: 0, icedDiffers: 0, longer: 0 };
+        const examples = regressionExamples(form).map((c) => [c] as [Case]);
+        const verdict = propertyVerdict(fc.property(caseArb(form), (c) => checkCase(decode, form, c, tally, shadowedForms)), { seed: ctx.seed + index, numRuns: ctx.runs, examples });
+        if (verdict.outcome !== 'pass') return { ...verdict, reason: `${form.id} (seed ${ctx.seed + index}): ${verdict.reason ?? ''}` };
+        // Not vacuous: most cases must round-trip rather than be refused as another form's bytes.
+        if (tally.cases < Math.ceil(ctx.runs / 2)) return fail(`${form.id}: only ${tally.cases} of ${ctx.runs} cases round-tripped (${tally.shadowed} shadowed, ${tally.icedDiffers} iced differences)`);
+        for (const key of ['cases', 'shadowed', 'icedDiffers', 'longer'] as const) total[key] += tally[key];
+      }
+      ctx.log(`round-trip~${group}: ${forms.length} forms, ${total.cases} cases round-tripped, ${total.longer} from a longer input, ${total.shadowed} shadowed (${[...shadowedForms].sort().join(', ') || 'none'}), ${total.icedDiffers} known iced differences`);
+      if (total.longer < total.cases / 10) return fail(`round-trip~${group}: only ${total.longer} of ${total.cases} inputs were longer than the canonical bytes (the variants were not exercised)`);
+      return pass(total.cases, { forms: forms.length, ...total, shadowedForms: [...shadowedForms].sort() });
+    },
+  };
+}
 
-  it('the property was not vacuous: non-canonical inputs and shadowed operand sets occurred', function () {
-    if (formsRun < FORMS.length - 1) {
-      console.log(`skip: only ${formsRun} of ${FORMS.length - 1} forms ran (a --grep selection), so the totals say nothing`);
-      this.skip();
-    }
-    console.log(
-      `round-trip: ${TOTAL.cases} cases round-tripped, ${TOTAL.longer} from a longer non-canonical input, ` +
-      `${TOTAL.shadowed} refused as another form's bytes (${[...SHADOWED_FORMS].sort().join(', ')}), ${TOTAL.icedDiffers} known iced differences`,
-    );
-    expect(TOTAL.longer, 'cases whose input was longer than the canonical bytes').to.be.at.least(TOTAL.cases / 10);
-    expect(TOTAL.shadowed, 'shadowed operand sets seen (XCHG EAX,EAX; 0F 18 /0-/3 memory; 0F 1F /0)').to.be.greaterThan(0);
-  });
-});
+export const instances: readonly SuiteInstance[] = [
+  ...GROUPS.map(([group, forms]) => groupInstance(group, forms)),
+  {
+    name: 'decoder/round-trip~invalid',
+    tags: ['encoder'],
+    needs: { reference: true },
+    budget: { quick: 1, full: 1, soak: 1 },
+    async run() {
+      // The pseudo-form of undecodable bytes has nothing to encode: the encoder must refuse it.
+      try {
+        encode(FORMS[INVALID_FORM_INDEX]!, {}, { code32: true });
+      } catch (e) {
+        if (e instanceof EncodeError && /INVALID pseudo-form has no encoding/.test(e.message)) return pass(1);
+        throw e;
+      }
+      return fail('the encoder encoded the INVALID pseudo-form');
+    },
+  },
+];
