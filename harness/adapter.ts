@@ -53,6 +53,20 @@ export interface RunLimits {
   maxInstructions: number;
   /** Stop at the first exception instead of delivering it through the guest's IVT/IDT. */
   stopOnException?: boolean;
+  /**
+   * Linear addresses to stop at before executing the instruction there (the instruction at the
+   * starting EIP never stops the run, so a run can resume from a breakpoint).
+   */
+  breakpoints?: number[];
+}
+
+/** What a subject's MMU makes of one linear address (`translate`). */
+export interface Translation {
+  /** The guest-physical address, or null when the walk faults (page not present, for example). */
+  physical: number | null;
+  /** Access rights of the final mapping, when the walk succeeds. */
+  writable?: boolean;
+  user?: boolean;
 }
 
 export interface SubjectConfig {
@@ -71,6 +85,14 @@ export interface Subject {
   setState(state: ArchState): Promise<void>;
   getState(): Promise<ArchState>;
   run(limits: RunLimits): Promise<StopReason>;
+  /** Optional (capability `translate`): a linear address through the subject's MMU. */
+  translate?(linear: number): Promise<Translation>;
+  /**
+   * Optional (capability `snapshot`): the whole machine as an opaque blob that `restore` of a
+   * subject of the same adapter takes back. The blob's format is the adapter's own.
+   */
+  snapshot?(): Promise<Uint8Array>;
+  restore?(blob: Uint8Array): Promise<void>;
   close(): Promise<void>;
 }
 

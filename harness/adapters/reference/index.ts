@@ -12,6 +12,7 @@ import {
   getFlags,
   run,
   SEG_NAMES,
+  setBreakpoints,
   setFlags,
   setSegmentCache,
   CPU_MODEL_NAMES,
@@ -140,7 +141,11 @@ export function createReferenceSubject(options: ReferenceOptions = {}): Referenc
       };
     },
     async run(limits: RunLimits) {
-      return run(need(), limits.stopOnException ? { maxInstructions: limits.maxInstructions, stopOnException: true } : { maxInstructions: limits.maxInstructions });
+      const interp = need();
+      // Breakpoints change which blocks may chain, so only touch them when the set differs.
+      const wanted = limits.breakpoints ?? [];
+      if (wanted.length !== interp.breakpoints.size || wanted.some((a) => !interp.breakpoints.has(a | 0))) setBreakpoints(interp, wanted);
+      return run(interp, limits.stopOnException ? { maxInstructions: limits.maxInstructions, stopOnException: true } : { maxInstructions: limits.maxInstructions });
     },
     async close() {
       interp = undefined;
