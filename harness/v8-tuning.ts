@@ -11,6 +11,6 @@
 
 import { setFlagsFromString } from 'node:v8';
 
-export const V8_FLAGS = '--max-inlined-bytecode-size-cumulative=4000';
+export const V8_FLAGS = '--max-inlined-bytecode-size-cumulative=20000 --max-inlined-bytecode-size-absolute=20000';
 
 setFlagsFromString(V8_FLAGS);

@@ -2,7 +2,9 @@
  * A decoded instruction: the form chosen from the table plus every operand field the
  * interpreter needs, fixed once at decode time so execution never looks at bytes again
  * (pre-decoding). One class, every field initialised, so V8 keeps one hidden class and the
- * interpreter's property loads stay monomorphic.
+ * interpreter's property loads stay monomorphic. Hot paths test the boolean fields with
+ * `=== true`: V8 does not track that a field only ever holds booleans, so a bare truth test
+ * compiles to a full ToBoolean (strings, numbers, BigInts...) where `=== true` is one compare.
  *
  * Field meanings follow the SDM's encoding terms (Vol. 2A, 2.1 "Instruction Format").
  */
@@ -62,6 +64,8 @@ export class Insn {
   prefixCount = 0;
   /** Position in its pre-decoded block: RDTSC adds it to the block-start count for an exact clock. */
   blockIndex = 0;
+  /** Set by the interpreter: the handler leaves EIP alone, so the executor stores `next` only when it leaves the block here. */
+  eipImplicit = false;
   /** For INVALID: UNMODELLED_X87 or UNMODELLED_SIMD when the opcode exists but xvc does not model it. */
   unmodelled = 0;
 }

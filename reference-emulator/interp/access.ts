@@ -12,14 +12,22 @@
 
 import type { Machine } from '../machine/machine.ts';
 import type { CpuState } from '../machine/cpu-state.ts';
-import { REG_ESP, SEG_SS, SEGATTR_DB } from '../machine/cpu-state.ts';
-import { readPhys16, readPhys32, readPhys8, writePhys16, writePhys32, writePhys8 } from '../machine/physical-memory.ts';
+import * as cpuStateModule from '../machine/cpu-state.ts';
+import * as physicalMemoryModule from '../machine/physical-memory.ts';
 import type { Insn } from '../decoder/insn.ts';
-import { CpuFault, VEC_GP, VEC_SS } from './fault.ts';
+import * as faultModule from './fault.ts';
+
+// Imported values are copied into module constants. An ES import is a live binding, which V8's
+// optimizing compiler reloads from the exporting module's cell, with a hole check, at every use;
+// a module `const` is folded into the code as the value itself. In the interpreter's hot paths
+// (a handler inlined into the block executor) those reloads were a large share of the work.
+const { REG_ESP, SEG_SS, SEGATTR_DB } = cpuStateModule;
+const { readPhys16, readPhys32, readPhys8, writePhys16, writePhys32, writePhys8 } = physicalMemoryModule;
+const { CpuFault, VEC_GP, VEC_SS } = faultModule;
 
 /** The effective address (offset in the segment) of a ModRM memory operand. */
 export function effectiveAddress(cpu: CpuState, i: Insn): number {
-  if (i.asz32) return (cpu.r32[i.base]! + (cpu.r32[i.index]! << i.scale) + i.disp) | 0;
+  if (i.asz32 === true) return (cpu.r32[i.base]! + (cpu.r32[i.index]! << i.scale) + i.disp) | 0;
   return (cpu.r16[i.base << 1]! + cpu.r16[i.index << 1]! + i.disp) & 0xffff;
 }
 
@@ -75,24 +83,24 @@ export function writeSized(m: Machine, seg: number, offset: number, bits: number
 // ---- ModRM operands: register or memory, by width ----
 
 export function readRm8(m: Machine, i: Insn): number {
-  return i.isMem ? read8(m, i.seg, effectiveAddress(m.cpu, i)) : m.cpu.r8[i.rm8]!;
+  return i.isMem === true ? read8(m, i.seg, effectiveAddress(m.cpu, i)) : m.cpu.r8[i.rm8]!;
 }
 export function readRm16(m: Machine, i: Insn): number {
-  return i.isMem ? read16(m, i.seg, effectiveAddress(m.cpu, i)) : m.cpu.r16[i.rm << 1]!;
+  return i.isMem === true ? read16(m, i.seg, effectiveAddress(m.cpu, i)) : m.cpu.r16[i.rm << 1]!;
 }
 export function readRm32(m: Machine, i: Insn): number {
-  return i.isMem ? read32(m, i.seg, effectiveAddress(m.cpu, i)) : m.cpu.r32[i.rm]!;
+  return i.isMem === true ? read32(m, i.seg, effectiveAddress(m.cpu, i)) : m.cpu.r32[i.rm]!;
 }
 export function writeRm8(m: Machine, i: Insn, value: number): void {
-  if (i.isMem) write8(m, i.seg, effectiveAddress(m.cpu, i), value);
+  if (i.isMem === true) write8(m, i.seg, effectiveAddress(m.cpu, i), value);
   else m.cpu.r8[i.rm8] = value;
 }
 export function writeRm16(m: Machine, i: Insn, value: number): void {
-  if (i.isMem) write16(m, i.seg, effectiveAddress(m.cpu, i), value);
+  if (i.isMem === true) write16(m, i.seg, effectiveAddress(m.cpu, i), value);
   else m.cpu.r16[i.rm << 1] = value;
 }
 export function writeRm32(m: Machine, i: Insn, value: number): void {
-  if (i.isMem) write32(m, i.seg, effectiveAddress(m.cpu, i), value);
+  if (i.isMem === true) write32(m, i.seg, effectiveAddress(m.cpu, i), value);
   else m.cpu.r32[i.rm] = value;
 }
 

@@ -4,14 +4,19 @@
  * is computed only when something reads it. Most results are never read (the next instruction
  * overwrites them), so this saves the work of computing six flags on every ALU operation.
  *
- * `cpu.lazy[LZ_MASK]!` says which of the six status flags come from the lazy record; the others, and
+ * `cpu.lzMask` says which of the six status flags come from the lazy record; the others, and
  * every control flag, live in `cpu.flags`. Values are kept masked to the operand width
  * (8 and 16 bits as non-negative numbers, 32 bits as int32).
  */
 
 import type { CpuState } from '../machine/cpu-state.ts';
-import { LZ_BITS, LZ_CARRY_IN, LZ_DST, LZ_MASK, LZ_OP, LZ_RES, LZ_SRC } from '../machine/cpu-state.ts';
-import { FLAG_AF, FLAG_CF, FLAG_OF, FLAG_PF, FLAG_SF, FLAG_ZF, FLAGS_STATUS } from '../isa/schema.ts';
+import * as schemaModule from '../isa/schema.ts';
+
+// Imported values are copied into module constants. An ES import is a live binding, which V8's
+// optimizing compiler reloads from the exporting module's cell, with a hole check, at every use;
+// a module `const` is folded into the code as the value itself. In the interpreter's hot paths
+// (a handler inlined into the block executor) those reloads were a large share of the work.
+const { FLAG_AF, FLAG_CF, FLAG_OF, FLAG_PF, FLAG_SF, FLAG_ZF, FLAGS_STATUS } = schemaModule;
 
 /** Lazy operation kinds. */
 export const LAZY_ADD = 1;
@@ -35,17 +40,17 @@ export function widthMask(bits: number): number {
 
 /** Records an ADD/ADC/SUB/SBB/logic result: all six status flags become lazy. */
 export function setLazy(cpu: CpuState, op: number, bits: number, dst: number, src: number, res: number): void {
-  cpu.lazy[LZ_OP] = op;
-  cpu.lazy[LZ_BITS] = bits;
-  cpu.lazy[LZ_DST] = dst;
-  cpu.lazy[LZ_SRC] = src;
-  cpu.lazy[LZ_RES] = res;
-  cpu.lazy[LZ_MASK] = FLAGS_STATUS;
+  cpu.lzOp = op;
+  cpu.lzBits = bits;
+  cpu.lzDst = dst;
+  cpu.lzSrc = src;
+  cpu.lzRes = res;
+  cpu.lzMask = FLAGS_STATUS;
 }
 
 /** ADC/SBB: like setLazy, with the carry that went in. */
 export function setLazyCarry(cpu: CpuState, op: number, bits: number, dst: number, src: number, res: number, carryIn: number): void {
-  cpu.lazy[LZ_CARRY_IN] = carryIn;
+  cpu.lzCarryIn = carryIn;
   setLazy(cpu, op, bits, dst, src, res);
 }
 
@@ -56,12 +61,12 @@ export function setLazyCarry(cpu: CpuState, op: number, bits: number, dst: numbe
 export function setLazyKeepCarry(cpu: CpuState, op: number, bits: number, dst: number, res: number): void {
   const cf = getCF(cpu);
   cpu.flags = (cpu.flags & ~FLAG_CF) | cf;
-  cpu.lazy[LZ_OP] = op;
-  cpu.lazy[LZ_BITS] = bits;
-  cpu.lazy[LZ_DST] = dst;
-  cpu.lazy[LZ_SRC] = 1;
-  cpu.lazy[LZ_RES] = res;
-  cpu.lazy[LZ_MASK] = FLAGS_STATUS & ~FLAG_CF;
+  cpu.lzOp = op;
+  cpu.lzBits = bits;
+  cpu.lzDst = dst;
+  cpu.lzSrc = 1;
+  cpu.lzRes = res;
+  cpu.lzMask = FLAGS_STATUS & ~FLAG_CF;
 }
 
 /**
@@ -72,7 +77,7 @@ export function setLazyKeepCarry(cpu: CpuState, op: number, bits: number, dst: n
  * keep reading the record they came from.
  */
 export function setStatusFlags(cpu: CpuState, mask: number, values: number): void {
-  cpu.lazy[LZ_MASK] = cpu.lazy[LZ_MASK]! & ~mask;
+  cpu.lzMask = cpu.lzMask & ~mask;
   cpu.flags = (cpu.flags & ~mask) | (values & mask);
 }
 
@@ -83,46 +88,46 @@ export function szpFlags(bits: number, res: number): number {
 }
 
 export function getCF(cpu: CpuState): number {
-  if ((cpu.lazy[LZ_MASK]! & FLAG_CF) === 0) return cpu.flags & FLAG_CF;
-  const dst = cpu.lazy[LZ_DST]! >>> 0;
-  const res = cpu.lazy[LZ_RES]! >>> 0;
-  switch (cpu.lazy[LZ_OP]!) {
+  if ((cpu.lzMask & FLAG_CF) === 0) return cpu.flags & FLAG_CF;
+  const dst = cpu.lzDst >>> 0;
+  const res = cpu.lzRes >>> 0;
+  switch (cpu.lzOp) {
     case LAZY_ADD: return res < dst ? 1 : 0;
-    case LAZY_ADC: return cpu.lazy[LZ_CARRY_IN]! ? (res <= dst ? 1 : 0) : res < dst ? 1 : 0;
-    case LAZY_SUB: return dst < cpu.lazy[LZ_SRC]! >>> 0 ? 1 : 0;
-    case LAZY_SBB: return cpu.lazy[LZ_CARRY_IN]! ? (dst <= cpu.lazy[LZ_SRC]! >>> 0 ? 1 : 0) : dst < cpu.lazy[LZ_SRC]! >>> 0 ? 1 : 0;
+    case LAZY_ADC: return cpu.lzCarryIn ? (res <= dst ? 1 : 0) : res < dst ? 1 : 0;
+    case LAZY_SUB: return dst < cpu.lzSrc >>> 0 ? 1 : 0;
+    case LAZY_SBB: return cpu.lzCarryIn ? (dst <= cpu.lzSrc >>> 0 ? 1 : 0) : dst < cpu.lzSrc >>> 0 ? 1 : 0;
     default: return 0;
   }
 }
 
 export function getZF(cpu: CpuState): number {
-  if ((cpu.lazy[LZ_MASK]! & FLAG_ZF) === 0) return (cpu.flags >> 6) & 1;
-  return (cpu.lazy[LZ_RES]! & widthMask(cpu.lazy[LZ_BITS]!)) === 0 ? 1 : 0;
+  if ((cpu.lzMask & FLAG_ZF) === 0) return (cpu.flags >> 6) & 1;
+  return (cpu.lzRes & widthMask(cpu.lzBits)) === 0 ? 1 : 0;
 }
 
 export function getSF(cpu: CpuState): number {
-  if ((cpu.lazy[LZ_MASK]! & FLAG_SF) === 0) return (cpu.flags >> 7) & 1;
-  return (cpu.lazy[LZ_RES]! >>> (cpu.lazy[LZ_BITS]! - 1)) & 1;
+  if ((cpu.lzMask & FLAG_SF) === 0) return (cpu.flags >> 7) & 1;
+  return (cpu.lzRes >>> (cpu.lzBits - 1)) & 1;
 }
 
 export function getPF(cpu: CpuState): number {
-  if ((cpu.lazy[LZ_MASK]! & FLAG_PF) === 0) return (cpu.flags >> 2) & 1;
-  return PARITY_EVEN[cpu.lazy[LZ_RES]! & 0xff] as number;
+  if ((cpu.lzMask & FLAG_PF) === 0) return (cpu.flags >> 2) & 1;
+  return PARITY_EVEN[cpu.lzRes & 0xff] as number;
 }
 
 export function getAF(cpu: CpuState): number {
-  if ((cpu.lazy[LZ_MASK]! & FLAG_AF) === 0) return (cpu.flags >> 4) & 1;
-  if (cpu.lazy[LZ_OP]! === LAZY_LOGIC) return 0;
-  return ((cpu.lazy[LZ_DST]! ^ cpu.lazy[LZ_SRC]! ^ cpu.lazy[LZ_RES]!) >> 4) & 1;
+  if ((cpu.lzMask & FLAG_AF) === 0) return (cpu.flags >> 4) & 1;
+  if (cpu.lzOp === LAZY_LOGIC) return 0;
+  return ((cpu.lzDst ^ cpu.lzSrc ^ cpu.lzRes) >> 4) & 1;
 }
 
 export function getOF(cpu: CpuState): number {
-  if ((cpu.lazy[LZ_MASK]! & FLAG_OF) === 0) return (cpu.flags >> 11) & 1;
-  const dst = cpu.lazy[LZ_DST]!;
-  const src = cpu.lazy[LZ_SRC]!;
-  const res = cpu.lazy[LZ_RES]!;
-  const shift = cpu.lazy[LZ_BITS]! - 1;
-  switch (cpu.lazy[LZ_OP]!) {
+  if ((cpu.lzMask & FLAG_OF) === 0) return (cpu.flags >> 11) & 1;
+  const dst = cpu.lzDst;
+  const src = cpu.lzSrc;
+  const res = cpu.lzRes;
+  const shift = cpu.lzBits - 1;
+  switch (cpu.lzOp) {
     case LAZY_ADD:
     case LAZY_ADC: return (((dst ^ res) & (src ^ res)) >>> shift) & 1;
     case LAZY_SUB:
@@ -133,7 +138,7 @@ export function getOF(cpu: CpuState): number {
 
 /** EFLAGS as the architecture sees it. */
 export function getFlags(cpu: CpuState): number {
-  const lazy = cpu.lazy[LZ_MASK]!;
+  const lazy = cpu.lzMask;
   if (lazy === 0) return cpu.flags;
   let f = cpu.flags & ~lazy;
   if (lazy & FLAG_CF) f |= getCF(cpu);
@@ -148,13 +153,13 @@ export function getFlags(cpu: CpuState): number {
 /** Makes every flag concrete in `cpu.flags`. */
 export function materializeFlags(cpu: CpuState): void {
   cpu.flags = getFlags(cpu);
-  cpu.lazy[LZ_MASK] = 0;
+  cpu.lzMask = 0;
 }
 
 /** Replaces EFLAGS outright (POPF, IRET, SAHF and loaders apply their own write masks first). */
 export function setFlags(cpu: CpuState, value: number): void {
   cpu.flags = (value | 0x2) & ~0x8 & ~0x20 & ~0x8000;
-  cpu.lazy[LZ_MASK] = 0;
+  cpu.lzMask = 0;
 }
 
 /**
@@ -163,31 +168,30 @@ export function setFlags(cpu: CpuState, value: number): void {
  * writer was a SUB/CMP, the unsigned and signed comparisons are read straight from its operands.
  */
 function afterSub(cpu: CpuState): boolean {
-  const z = cpu.lazy;
-  return z[LZ_OP] === LAZY_SUB && z[LZ_MASK] === FLAGS_STATUS;
+  return cpu.lzOp === LAZY_SUB && cpu.lzMask === FLAGS_STATUS;
 }
-const signedShift = (cpu: CpuState): number => 32 - cpu.lazy[LZ_BITS]!;
+const signedShift = (cpu: CpuState): number => 32 - cpu.lzBits;
 
 export const condO = (cpu: CpuState): boolean => getOF(cpu) === 1;
 export const condNO = (cpu: CpuState): boolean => getOF(cpu) === 0;
-export const condB = (cpu: CpuState): boolean => (afterSub(cpu) ? cpu.lazy[LZ_DST]! >>> 0 < cpu.lazy[LZ_SRC]! >>> 0 : getCF(cpu) === 1);
-export const condAE = (cpu: CpuState): boolean => (afterSub(cpu) ? cpu.lazy[LZ_DST]! >>> 0 >= cpu.lazy[LZ_SRC]! >>> 0 : getCF(cpu) === 0);
-export const condE = (cpu: CpuState): boolean => (afterSub(cpu) ? cpu.lazy[LZ_DST] === cpu.lazy[LZ_SRC] : getZF(cpu) === 1);
-export const condNE = (cpu: CpuState): boolean => (afterSub(cpu) ? cpu.lazy[LZ_DST] !== cpu.lazy[LZ_SRC] : getZF(cpu) === 0);
-export const condBE = (cpu: CpuState): boolean => (afterSub(cpu) ? cpu.lazy[LZ_DST]! >>> 0 <= cpu.lazy[LZ_SRC]! >>> 0 : (getCF(cpu) | getZF(cpu)) === 1);
-export const condA = (cpu: CpuState): boolean => (afterSub(cpu) ? cpu.lazy[LZ_DST]! >>> 0 > cpu.lazy[LZ_SRC]! >>> 0 : (getCF(cpu) | getZF(cpu)) === 0);
+export const condB = (cpu: CpuState): boolean => (afterSub(cpu) ? cpu.lzDst >>> 0 < cpu.lzSrc >>> 0 : getCF(cpu) === 1);
+export const condAE = (cpu: CpuState): boolean => (afterSub(cpu) ? cpu.lzDst >>> 0 >= cpu.lzSrc >>> 0 : getCF(cpu) === 0);
+export const condE = (cpu: CpuState): boolean => (afterSub(cpu) ? cpu.lzDst === cpu.lzSrc : getZF(cpu) === 1);
+export const condNE = (cpu: CpuState): boolean => (afterSub(cpu) ? cpu.lzDst !== cpu.lzSrc : getZF(cpu) === 0);
+export const condBE = (cpu: CpuState): boolean => (afterSub(cpu) ? cpu.lzDst >>> 0 <= cpu.lzSrc >>> 0 : (getCF(cpu) | getZF(cpu)) === 1);
+export const condA = (cpu: CpuState): boolean => (afterSub(cpu) ? cpu.lzDst >>> 0 > cpu.lzSrc >>> 0 : (getCF(cpu) | getZF(cpu)) === 0);
 export const condS = (cpu: CpuState): boolean => getSF(cpu) === 1;
 export const condNS = (cpu: CpuState): boolean => getSF(cpu) === 0;
 export const condP = (cpu: CpuState): boolean => getPF(cpu) === 1;
 export const condNP = (cpu: CpuState): boolean => getPF(cpu) === 0;
 export const condL = (cpu: CpuState): boolean =>
-  afterSub(cpu) ? cpu.lazy[LZ_DST]! << signedShift(cpu) < cpu.lazy[LZ_SRC]! << signedShift(cpu) : getSF(cpu) !== getOF(cpu);
+  afterSub(cpu) ? cpu.lzDst << signedShift(cpu) < cpu.lzSrc << signedShift(cpu) : getSF(cpu) !== getOF(cpu);
 export const condGE = (cpu: CpuState): boolean =>
-  afterSub(cpu) ? cpu.lazy[LZ_DST]! << signedShift(cpu) >= cpu.lazy[LZ_SRC]! << signedShift(cpu) : getSF(cpu) === getOF(cpu);
+  afterSub(cpu) ? cpu.lzDst << signedShift(cpu) >= cpu.lzSrc << signedShift(cpu) : getSF(cpu) === getOF(cpu);
 export const condLE = (cpu: CpuState): boolean =>
-  afterSub(cpu) ? cpu.lazy[LZ_DST]! << signedShift(cpu) <= cpu.lazy[LZ_SRC]! << signedShift(cpu) : getZF(cpu) === 1 || getSF(cpu) !== getOF(cpu);
+  afterSub(cpu) ? cpu.lzDst << signedShift(cpu) <= cpu.lzSrc << signedShift(cpu) : getZF(cpu) === 1 || getSF(cpu) !== getOF(cpu);
 export const condG = (cpu: CpuState): boolean =>
-  afterSub(cpu) ? cpu.lazy[LZ_DST]! << signedShift(cpu) > cpu.lazy[LZ_SRC]! << signedShift(cpu) : getZF(cpu) === 0 && getSF(cpu) === getOF(cpu);
+  afterSub(cpu) ? cpu.lzDst << signedShift(cpu) > cpu.lzSrc << signedShift(cpu) : getZF(cpu) === 0 && getSF(cpu) === getOF(cpu);
 
 /** The predicates in opcode order (the low nibble of Jcc/SETcc/CMOVcc). */
 export const CONDITIONS: ReadonlyArray<(cpu: CpuState) => boolean> = [

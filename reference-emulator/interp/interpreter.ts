@@ -23,7 +23,7 @@ import { SEG_CS, SEGATTR_DB } from '../machine/cpu-state.ts';
 import { PAGE_SHIFT, readPhys8 } from '../machine/physical-memory.ts';
 import { CpuFault, VEC_GP } from './fault.ts';
 import { deliverFault, UnhandledProtectedModeInterrupt } from './interrupt.ts';
-import { HANDLERS } from './handlers/index.ts';
+import { EIP_NEUTRAL, HANDLERS } from './handlers/index.ts';
 
 /** Longest block, in instructions: bounds decode work wasted when a block is invalidated. */
 const MAX_BLOCK_INSNS = 64;
@@ -58,6 +58,11 @@ export interface Interpreter {
   leftover: number;
   /** Handler per form index; mutants replace entries through `createInterpreter`'s overrides. */
   readonly handlers: Handler[];
+  /**
+   * Per form index: the handler neither reads nor writes EIP and the form falls through, so the
+   * executor need not store the next EIP before it (see buildExecutor).
+   */
+  readonly implicitEip: readonly boolean[];
   readonly blocks: Map<number, Block>;
   readonly pageBlocks: Map<number, Block[]>;
   breakpoints: ReadonlySet<number>;
@@ -74,9 +79,15 @@ export function createInterpreter(machine: Machine, options: InterpreterOptions 
     const id = form.id as InstrId;
     return overrides[id] ?? HANDLERS[id];
   });
+  // A replaced handler may do anything, so only the table's own EIP-neutral handlers qualify.
+  const implicitEip = (FORMS as readonly FormRecord[]).map((form) => {
+    const id = form.id as InstrId;
+    return form.flow === 'next' && overrides[id] === undefined && EIP_NEUTRAL.has(id);
+  });
   const interp: Interpreter = {
     machine,
     handlers,
+    implicitEip,
     execute: () => 0,
     faultBlock: undefined,
     faultIndex: 0,
@@ -87,7 +98,7 @@ export function createInterpreter(machine: Machine, options: InterpreterOptions 
     pageBlocks: new Map(),
     breakpoints: new Set(),
   };
-  interp.execute = options.handlerOverrides ? buildExecutor(handlers) : (defaultExecutor ??= buildExecutor(handlers));
+  interp.execute = options.handlerOverrides ? buildExecutor(handlers, implicitEip) : (defaultExecutor ??= buildExecutor(handlers, implicitEip));
   machine.mem.onCodeWrite = (page) => invalidatePage(interp, page);
   return interp;
 }
@@ -149,6 +160,7 @@ function buildBlock(interp: Interpreter, linear: number): Block {
     }
     insn.exec = interp.handlers[insn.form]!;
     insn.blockIndex = insns.length;
+    insn.eipImplicit = interp.implicitEip[insn.form]!;
     insns.push(insn);
     const form = FORMS[insn.form] as FormRecord;
     eip = insn.next;
@@ -292,9 +304,11 @@ function runChunk(interp: Interpreter, budget: number, options: RunOptions): Sto
  * On a fault it counts the instructions retired before the faulting one, records where the fault
  * was (faultBlock, faultIndex, retired) and rethrows.
  */
-function buildExecutor(handlers: readonly Handler[]): Executor {
+function buildExecutor(handlers: readonly Handler[], implicitEip: readonly boolean[]): Executor {
   const cases: string[] = [];
-  for (let form = 0; form < handlers.length; form++) cases.push(`case ${form}: h${form}(m, i); break;`);
+  for (let form = 0; form < handlers.length; form++) {
+    cases.push(implicitEip[form] ? `case ${form}: h${form}(m, i); break;` : `case ${form}: cpu.eip = i.next; h${form}(m, i); break;`);
+  }
   const names = handlers.map((_, form) => `h${form}`);
   const body = `
     return function execute(m, block, budget, chain, interp) {
@@ -308,17 +322,22 @@ function buildExecutor(handlers: readonly Handler[]): Executor {
         try {
           while (k < n) {
             const i = insns[k];
-            cpu.eip = i.next;
             switch (i.form) { ${cases.join('\n')} }
             k++;
             if (m.stop !== 0) break;
           }
         } catch (e) {
+          const f = insns[k];
+          if (f.eipImplicit === true) cpu.eip = f.next;
           cpu.icount += k;
           interp.faultBlock = block;
           interp.faultIndex = k;
           interp.retired = retired + k;
           throw e;
+        }
+        if (k > 0) {
+          const last = insns[k - 1];
+          if (last.eipImplicit === true) cpu.eip = last.next;
         }
         cpu.icount += k;
         retired += k;
@@ -327,9 +346,9 @@ function buildExecutor(handlers: readonly Handler[]): Executor {
         const linear = (cpu.segBase[${SEG_CS}] + eip) | 0;
         const code32 = (cpu.segAttr[${SEG_CS}] & ${SEGATTR_DB}) !== 0;
         const a = block.succA;
-        if (a !== undefined && a.linear === linear && a.eip === eip && a.valid && a.code32 === code32) { block = a; continue; }
+        if (a !== undefined && a.linear === linear && a.eip === eip && a.valid === true && a.code32 === code32) { block = a; continue; }
         const b = block.succB;
-        if (b !== undefined && b.linear === linear && b.eip === eip && b.valid && b.code32 === code32) {
+        if (b !== undefined && b.linear === linear && b.eip === eip && b.valid === true && b.code32 === code32) {
           block.succB = a;
           block.succA = b;
           block = b;

@@ -10,8 +10,8 @@
  * - The general registers share one buffer seen through 32-, 16- and 8-bit views, so `AX`, `AL`
  *   and `AH` writes touch exactly the bytes the hardware does. Slot 8 is a permanent zero used as
  *   the "no base / no index" register in effective-address arithmetic.
- * - Status flags are lazy: the last flag-setting operation is kept (`lazy`) and a flag is
- *   computed only when read. `lazy[LZ_MASK]` says which of the six status flags are lazy; the rest
+ * - Status flags are lazy: the last flag-setting operation is kept (the `lz*` fields) and a flag
+ *   is computed only when read. `lzMask` says which of the six status flags are lazy; the rest
  *   of EFLAGS lives in `flags`.
  */
 
@@ -66,15 +66,6 @@ export const CR0_NW = 0x20000000;
 export const CR0_CD = 0x40000000;
 export const CR0_PG = 0x80000000 | 0;
 
-/** Slots of `CpuState.lazy`: operation, width in bits, operands, result, ADC/SBB carry-in, lazy-flag mask. */
-export const LZ_OP = 0;
-export const LZ_BITS = 1;
-export const LZ_DST = 2;
-export const LZ_SRC = 3;
-export const LZ_RES = 4;
-export const LZ_CARRY_IN = 5;
-export const LZ_MASK = 6;
-
 export interface DescriptorTableRegister {
   base: number;
   limit: number;
@@ -89,10 +80,19 @@ export interface CpuState {
   /** EFLAGS bits that are not lazy; bit 1 is always set. */
   flags: number;
   /**
-   * The lazy flag record, indexed by LZ_*. An Int32Array rather than object fields because the
-   * values are arbitrary 32-bit numbers, which V8 would otherwise box as heap numbers on store.
+   * The lazy flag record (interp/flags.ts): the operation, its width in bits, operands, result,
+   * ADC/SBB carry-in, and the mask of status flags it still defines. Plain fields holding int32
+   * values: on a 64-bit host without pointer compression (Node's build) every int32 is a small
+   * integer (Smi) that V8 keeps in the object without boxing, so recording a result is a few
+   * plain stores, with none of the bounds checks a typed array would need.
    */
-  readonly lazy: Int32Array;
+  lzOp: number;
+  lzBits: number;
+  lzDst: number;
+  lzSrc: number;
+  lzRes: number;
+  lzCarryIn: number;
+  lzMask: number;
 
   /** Visible selectors and hidden descriptor caches, indexed by SEG_*. */
   readonly segSel: Uint16Array;
@@ -143,7 +143,13 @@ export function createCpuState(): CpuState {
     r8: new Uint8Array(buffer),
     eip: 0xfff0,
     flags: 0x2,
-    lazy: Int32Array.of(0, 32, 0, 0, 0, 0, 0),
+    lzOp: 0,
+    lzBits: 32,
+    lzDst: 0,
+    lzSrc: 0,
+    lzRes: 0,
+    lzCarryIn: 0,
+    lzMask: 0,
     segSel: new Uint16Array(6),
     segBase: new Int32Array(6),
     segLow: new Float64Array(6),

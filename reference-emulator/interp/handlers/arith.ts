@@ -25,25 +25,21 @@ import type { Handler, Insn } from '../../decoder/insn.ts';
 import type { arithForms } from '../../isa/forms/arith.ts';
 import type { Machine } from '../../machine/machine.ts';
 import type { CpuState } from '../../machine/cpu-state.ts';
-import { CR0_PE, REG_EAX, REG_EDX } from '../../machine/cpu-state.ts';
-import { FLAG_AF, FLAG_CF, FLAG_DF, FLAG_IF, FLAG_OF, FLAG_PF, FLAG_SF, FLAG_VM, FLAG_ZF, FLAGS_STATUS } from '../../isa/schema.ts';
-import { effectiveAddress, read16, read32, read8, readRm16, readRm32, readRm8, write16, write32, write8 } from '../access.ts';
-import { CpuFault, VEC_DE, VEC_GP } from '../fault.ts';
-import {
-  getAF,
-  getCF,
-  getFlags,
-  LAZY_ADC,
-  LAZY_ADD,
-  LAZY_LOGIC,
-  LAZY_SBB,
-  LAZY_SUB,
-  setLazy,
-  setLazyCarry,
-  setLazyKeepCarry,
-  setStatusFlags,
-  szpFlags,
-} from '../flags.ts';
+import * as cpuStateModule from '../../machine/cpu-state.ts';
+import * as schemaModule from '../../isa/schema.ts';
+import * as accessModule from '../access.ts';
+import * as faultModule from '../fault.ts';
+import * as flagsModule from '../flags.ts';
+
+// Imported values are copied into module constants. An ES import is a live binding, which V8's
+// optimizing compiler reloads from the exporting module's cell, with a hole check, at every use;
+// a module `const` is folded into the code as the value itself. In the interpreter's hot paths
+// (a handler inlined into the block executor) those reloads were a large share of the work.
+const { CR0_PE, REG_EAX, REG_EDX } = cpuStateModule;
+const { FLAG_AF, FLAG_CF, FLAG_DF, FLAG_IF, FLAG_OF, FLAG_PF, FLAG_SF, FLAG_VM, FLAG_ZF, FLAGS_STATUS } = schemaModule;
+const { effectiveAddress, read16, read32, read8, readRm16, readRm32, readRm8, write16, write32, write8 } = accessModule;
+const { CpuFault, VEC_DE, VEC_GP } = faultModule;
+const { getAF, getCF, getFlags, LAZY_ADC, LAZY_ADD, LAZY_LOGIC, LAZY_SBB, LAZY_SUB, setLazy, setLazyCarry, setLazyKeepCarry, setStatusFlags, szpFlags } = flagsModule;
 
 type ArithId = (typeof arithForms)[number]['id'];
 
@@ -236,27 +232,27 @@ function neg32(cpu: CpuState, d: number): number {
 
 /** Offset of a memory r/m operand; unused (0) for a register one. */
 function rmOffset(m: Machine, i: Insn): number {
-  return i.isMem ? effectiveAddress(m.cpu, i) : 0;
+  return i.isMem === true ? effectiveAddress(m.cpu, i) : 0;
 }
 function loadEb(m: Machine, i: Insn, offset: number): number {
-  return i.isMem ? read8(m, i.seg, offset) : m.cpu.r8[i.rm8]!;
+  return i.isMem === true ? read8(m, i.seg, offset) : m.cpu.r8[i.rm8]!;
 }
 function storeEb(m: Machine, i: Insn, offset: number, value: number): void {
-  if (i.isMem) write8(m, i.seg, offset, value);
+  if (i.isMem === true) write8(m, i.seg, offset, value);
   else m.cpu.r8[i.rm8] = value;
 }
 function loadEw(m: Machine, i: Insn, offset: number): number {
-  return i.isMem ? read16(m, i.seg, offset) : m.cpu.r16[i.rm << 1]!;
+  return i.isMem === true ? read16(m, i.seg, offset) : m.cpu.r16[i.rm << 1]!;
 }
 function storeEw(m: Machine, i: Insn, offset: number, value: number): void {
-  if (i.isMem) write16(m, i.seg, offset, value);
+  if (i.isMem === true) write16(m, i.seg, offset, value);
   else m.cpu.r16[i.rm << 1] = value;
 }
 function loadEd(m: Machine, i: Insn, offset: number): number {
-  return i.isMem ? read32(m, i.seg, offset) : m.cpu.r32[i.rm]!;
+  return i.isMem === true ? read32(m, i.seg, offset) : m.cpu.r32[i.rm]!;
 }
 function storeEd(m: Machine, i: Insn, offset: number, value: number): void {
-  if (i.isMem) write32(m, i.seg, offset, value);
+  if (i.isMem === true) write32(m, i.seg, offset, value);
   else m.cpu.r32[i.rm] = value;
 }
 

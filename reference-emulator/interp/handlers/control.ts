@@ -25,46 +25,29 @@ import type { Handler, Insn } from '../../decoder/insn.ts';
 import type { controlForms } from '../../isa/forms/control.ts';
 import type { Machine } from '../../machine/machine.ts';
 import type { CpuState } from '../../machine/cpu-state.ts';
-import {
-  CR0_PE,
-  REG_EBP,
-  REG_ECX,
-  REG_ESP,
-  SEG_CS,
-  SEG_SS,
-  SEGATTR_CODE,
-  SEGATTR_DPL_SHIFT,
-  SEGATTR_EXPAND_DOWN,
-  SEGATTR_G,
-  SEGATTR_PRESENT,
-  SEGATTR_S,
-} from '../../machine/cpu-state.ts';
-import { STOP_HALT } from '../../machine/machine.ts';
-import { readPhys32 } from '../../machine/physical-memory.ts';
-import {
-  FLAG_AC,
-  FLAG_AF,
-  FLAG_CF,
-  FLAG_DF,
-  FLAG_ID,
-  FLAG_IF,
-  FLAG_IOPL,
-  FLAG_NT,
-  FLAG_OF,
-  FLAG_PF,
-  FLAG_RF,
-  FLAG_SF,
-  FLAG_TF,
-  FLAG_VIF,
-  FLAG_VIP,
-  FLAG_VM,
-  FLAG_ZF,
-} from '../../isa/schema.ts';
-import { effectiveAddress, getSP, linearAddress, push16, push32, read16, read32, readRm16, readRm32, setSP, spPlus, stackIs32, write16, write32 } from '../access.ts';
-import { CpuFault, VEC_BP, VEC_BR, VEC_DB, VEC_GP, VEC_NP, VEC_OF, VEC_UD } from '../fault.ts';
-import { condA, condAE, condB, condBE, condE, condG, condGE, condL, condLE, condNE, condNO, condNP, condNS, condO, condP, condS, getFlags, getOF, getZF, setFlags } from '../flags.ts';
-import { softwareInterrupt } from '../interrupt.ts';
-import { isProtected, loadSegment } from '../segments.ts';
+import * as cpuStateModule from '../../machine/cpu-state.ts';
+import * as machineModule from '../../machine/machine.ts';
+import * as physicalMemoryModule from '../../machine/physical-memory.ts';
+import * as schemaModule from '../../isa/schema.ts';
+import * as accessModule from '../access.ts';
+import * as faultModule from '../fault.ts';
+import * as flagsModule from '../flags.ts';
+import * as interruptModule from '../interrupt.ts';
+import * as segmentsModule from '../segments.ts';
+
+// Imported values are copied into module constants. An ES import is a live binding, which V8's
+// optimizing compiler reloads from the exporting module's cell, with a hole check, at every use;
+// a module `const` is folded into the code as the value itself. In the interpreter's hot paths
+// (a handler inlined into the block executor) those reloads were a large share of the work.
+const { CR0_PE, REG_EBP, REG_ECX, REG_ESP, SEG_CS, SEG_SS, SEGATTR_CODE, SEGATTR_DPL_SHIFT, SEGATTR_EXPAND_DOWN, SEGATTR_G, SEGATTR_PRESENT, SEGATTR_S } = cpuStateModule;
+const { STOP_HALT } = machineModule;
+const { readPhys32 } = physicalMemoryModule;
+const { FLAG_AC, FLAG_AF, FLAG_CF, FLAG_DF, FLAG_ID, FLAG_IF, FLAG_IOPL, FLAG_NT, FLAG_OF, FLAG_PF, FLAG_RF, FLAG_SF, FLAG_TF, FLAG_VIF, FLAG_VIP, FLAG_VM, FLAG_ZF } = schemaModule;
+const { effectiveAddress, getSP, linearAddress, push16, push32, read16, read32, readRm16, readRm32, setSP, spPlus, stackIs32, write16, write32 } = accessModule;
+const { CpuFault, VEC_BP, VEC_BR, VEC_DB, VEC_GP, VEC_NP, VEC_OF, VEC_UD } = faultModule;
+const { condA, condAE, condB, condBE, condE, condG, condGE, condL, condLE, condNE, condNO, condNP, condNS, condO, condP, condS, getFlags, getOF, getZF, setFlags } = flagsModule;
+const { softwareInterrupt } = interruptModule;
+const { isProtected, loadSegment } = segmentsModule;
 
 type ControlId = (typeof controlForms)[number]['id'];
 

@@ -23,34 +23,23 @@
 import type { Handler, Insn } from '../../decoder/insn.ts';
 import type { dataForms } from '../../isa/forms/data.ts';
 import type { Machine } from '../../machine/machine.ts';
-import { CR0_MP, CR0_PE, CR0_TS, REG_EAX, REG_EBX, REG_ECX, REG_EDX, REG_ESP, SEG_CS, SEG_DS, SEG_ES, SEG_FS, SEG_GS, SEG_SS } from '../../machine/cpu-state.ts';
-import { FLAG_IF, FLAG_IOPL, FLAG_RF, FLAG_VIF, FLAG_VIP, FLAG_VM } from '../../isa/schema.ts';
-import {
-  effectiveAddress,
-  getSP,
-  pop16,
-  pop32,
-  push16,
-  push32,
-  read16,
-  read32,
-  read8,
-  readRm16,
-  readRm32,
-  readRm8,
-  spPlus,
-  setSP,
-  stackIs32,
-  write16,
-  write32,
-  write8,
-  writeRm16,
-  writeRm32,
-  writeRm8,
-} from '../access.ts';
-import { CpuFault, VEC_GP, VEC_NM, VEC_UD } from '../fault.ts';
-import { getFlags, setFlags } from '../flags.ts';
-import { loadSegment } from '../segments.ts';
+import * as cpuStateModule from '../../machine/cpu-state.ts';
+import * as schemaModule from '../../isa/schema.ts';
+import * as accessModule from '../access.ts';
+import * as faultModule from '../fault.ts';
+import * as flagsModule from '../flags.ts';
+import * as segmentsModule from '../segments.ts';
+
+// Imported values are copied into module constants. An ES import is a live binding, which V8's
+// optimizing compiler reloads from the exporting module's cell, with a hole check, at every use;
+// a module `const` is folded into the code as the value itself. In the interpreter's hot paths
+// (a handler inlined into the block executor) those reloads were a large share of the work.
+const { CR0_MP, CR0_PE, CR0_TS, REG_EAX, REG_EBX, REG_ECX, REG_EDX, REG_ESP, SEG_CS, SEG_DS, SEG_ES, SEG_FS, SEG_GS, SEG_SS } = cpuStateModule;
+const { FLAG_IF, FLAG_IOPL, FLAG_RF, FLAG_VIF, FLAG_VIP, FLAG_VM } = schemaModule;
+const { effectiveAddress, getSP, pop16, pop32, push16, push32, read16, read32, read8, readRm16, readRm32, readRm8, spPlus, setSP, stackIs32, write16, write32, write8, writeRm16, writeRm32, writeRm8 } = accessModule;
+const { CpuFault, VEC_GP, VEC_NM, VEC_UD } = faultModule;
+const { getFlags, setFlags } = flagsModule;
+const { loadSegment } = segmentsModule;
 
 type DataId = (typeof dataForms)[number]['id'];
 
@@ -295,7 +284,7 @@ export const dataHandlers = {
     const cpu = m.cpu;
     const r8 = cpu.r8;
     const reg = r8[i.reg8]!;
-    if (i.isMem) {
+    if (i.isMem === true) {
       const a = effectiveAddress(cpu, i);
       const old = read8(m, i.seg, a);
       write8(m, i.seg, a, reg);
@@ -309,7 +298,7 @@ export const dataHandlers = {
     const cpu = m.cpu;
     const r16 = cpu.r16;
     const reg = r16[i.reg << 1]!;
-    if (i.isMem) {
+    if (i.isMem === true) {
       const a = effectiveAddress(cpu, i);
       const old = read16(m, i.seg, a);
       write16(m, i.seg, a, reg);
@@ -323,7 +312,7 @@ export const dataHandlers = {
     const cpu = m.cpu;
     const r32 = cpu.r32;
     const reg = r32[i.reg]!;
-    if (i.isMem) {
+    if (i.isMem === true) {
       const a = effectiveAddress(cpu, i);
       const old = read32(m, i.seg, a);
       write32(m, i.seg, a, reg);
@@ -355,7 +344,7 @@ export const dataHandlers = {
   Mov_r32m16_Sreg: (m, i) => {
     checkSregStore(m, i.reg);
     const selector = m.cpu.segSel[i.reg]!;
-    if (i.isMem) write16(m, i.seg, effectiveAddress(m.cpu, i), selector);
+    if (i.isMem === true) write16(m, i.seg, effectiveAddress(m.cpu, i), selector);
     else m.cpu.r32[i.rm] = selector;
   },
   Mov_Sreg_rm16: movToSreg,
@@ -374,7 +363,7 @@ export const dataHandlers = {
     const cpu = m.cpu;
     const value = read16(m, SEG_SS, getSP(cpu));
     const next = spPlus(cpu, 2);
-    if (!i.isMem) {
+    if (i.isMem !== true) {
       setSP(cpu, next);
       cpu.r16[i.rm << 1] = value;
       return;
@@ -391,7 +380,7 @@ export const dataHandlers = {
     const cpu = m.cpu;
     const value = read32(m, SEG_SS, getSP(cpu));
     const next = spPlus(cpu, 4);
-    if (!i.isMem) {
+    if (i.isMem !== true) {
       setSP(cpu, next);
       cpu.r32[i.rm] = value;
       return;
@@ -488,7 +477,7 @@ export const dataHandlers = {
   Xlat_m8: (m, i) => {
     const cpu = m.cpu;
     const al = cpu.r8[0]!;
-    const offset = i.asz32 ? (cpu.r32[REG_EBX]! + al) | 0 : (cpu.r16[REG_EBX << 1]! + al) & 0xffff;
+    const offset = i.asz32 === true ? (cpu.r32[REG_EBX]! + al) | 0 : (cpu.r16[REG_EBX << 1]! + al) & 0xffff;
     cpu.r8[0] = read8(m, i.seg, offset);
   },
 

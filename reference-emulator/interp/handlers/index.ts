@@ -22,3 +22,11 @@ export const HANDLERS = {
   ...stringIoHandlers,
   ...systemHandlers,
 } satisfies Record<InstrId, Handler>;
+
+/**
+ * Forms whose handlers never read or write EIP (nothing in the ALU, shift/bit and data groups
+ * does: no pushes of a return address, no REP restarts, no interrupts). For those that fall
+ * through, the executor keeps EIP implicit and stores it only when a block is left or an
+ * instruction faults, saving a store per instruction.
+ */
+export const EIP_NEUTRAL: ReadonlySet<string> = new Set([...Object.keys(arithHandlers), ...Object.keys(shiftBitHandlers), ...Object.keys(dataHandlers)]);

@@ -20,10 +20,19 @@
 import type { Handler, Insn } from '../../decoder/insn.ts';
 import type { Machine } from '../../machine/machine.ts';
 import type { shiftBitForms } from '../../isa/forms/shift-bit.ts';
-import { FLAG_CF, FLAG_OF, FLAG_ZF, FLAGS_STATUS } from '../../isa/schema.ts';
-import { REG_EAX, REG_EBX, REG_ECX, REG_EDX } from '../../machine/cpu-state.ts';
-import { effectiveAddress, linearAddress, read16, read32, read8, readRm16, readRm32, write16, write32, write8 } from '../access.ts';
-import { getCF, LAZY_ADD, LAZY_LOGIC, LAZY_SUB, setLazy, setStatusFlags, szpFlags, testCondition } from '../flags.ts';
+import * as schemaModule from '../../isa/schema.ts';
+import * as cpuStateModule from '../../machine/cpu-state.ts';
+import * as accessModule from '../access.ts';
+import * as flagsModule from '../flags.ts';
+
+// Imported values are copied into module constants. An ES import is a live binding, which V8's
+// optimizing compiler reloads from the exporting module's cell, with a hole check, at every use;
+// a module `const` is folded into the code as the value itself. In the interpreter's hot paths
+// (a handler inlined into the block executor) those reloads were a large share of the work.
+const { FLAG_CF, FLAG_OF, FLAG_ZF, FLAGS_STATUS } = schemaModule;
+const { REG_EAX, REG_EBX, REG_ECX, REG_EDX } = cpuStateModule;
+const { effectiveAddress, linearAddress, read16, read32, read8, readRm16, readRm32, write16, write32, write8 } = accessModule;
+const { getCF, LAZY_ADD, LAZY_LOGIC, LAZY_SUB, setLazy, setStatusFlags, szpFlags, testCondition } = flagsModule;
 
 type ShiftBitId = (typeof shiftBitForms)[number]['id'];
 
@@ -158,7 +167,7 @@ const BY_CL = 2;
 function rmw8(m: Machine, i: Insn, core: ShiftCore, by: number): void {
   const cpu = m.cpu;
   const c = by === BY_ONE ? 1 : (by === BY_IMM ? i.imm : cpu.r8[CL]!) & 31;
-  if (i.isMem) {
+  if (i.isMem === true) {
     const a = effectiveAddress(cpu, i);
     const v = read8(m, i.seg, a);
     if (c !== 0) write8(m, i.seg, a, core(m, v, c));
@@ -170,7 +179,7 @@ function rmw8(m: Machine, i: Insn, core: ShiftCore, by: number): void {
 function rmw16(m: Machine, i: Insn, core: ShiftCore, by: number): void {
   const cpu = m.cpu;
   const c = by === BY_ONE ? 1 : (by === BY_IMM ? i.imm : cpu.r8[CL]!) & 31;
-  if (i.isMem) {
+  if (i.isMem === true) {
     const a = effectiveAddress(cpu, i);
     const v = read16(m, i.seg, a);
     if (c !== 0) write16(m, i.seg, a, core(m, v, c));
@@ -182,7 +191,7 @@ function rmw16(m: Machine, i: Insn, core: ShiftCore, by: number): void {
 function rmw32(m: Machine, i: Insn, core: ShiftCore, by: number): void {
   const cpu = m.cpu;
   const c = by === BY_ONE ? 1 : (by === BY_IMM ? i.imm : cpu.r8[CL]!) & 31;
-  if (i.isMem) {
+  if (i.isMem === true) {
     const a = effectiveAddress(cpu, i);
     const v = read32(m, i.seg, a);
     if (c !== 0) write32(m, i.seg, a, core(m, v, c));
@@ -243,7 +252,7 @@ function double16(m: Machine, i: Insn, core: DoubleCore, by: number): void {
   const cpu = m.cpu;
   const c = (by === BY_IMM ? i.imm : cpu.r8[CL]!) & 31;
   const s = cpu.r16[i.reg << 1]!;
-  if (i.isMem) {
+  if (i.isMem === true) {
     const a = effectiveAddress(cpu, i);
     const v = read16(m, i.seg, a);
     if (c !== 0) write16(m, i.seg, a, core(m, v, s, c));
@@ -256,7 +265,7 @@ function double32(m: Machine, i: Insn, core: DoubleCore, by: number): void {
   const cpu = m.cpu;
   const c = (by === BY_IMM ? i.imm : cpu.r8[CL]!) & 31;
   const s = cpu.r32[i.reg]!;
-  if (i.isMem) {
+  if (i.isMem === true) {
     const a = effectiveAddress(cpu, i);
     const v = read32(m, i.seg, a);
     if (c !== 0) write32(m, i.seg, a, core(m, v, s, c));
@@ -283,7 +292,7 @@ function applyBitOp(op: number, v: number, bit: number): number {
 function bitOp16(m: Machine, i: Insn, op: number, a: number, bit: number): void {
   const cpu = m.cpu;
   let v: number;
-  if (i.isMem) {
+  if (i.isMem === true) {
     v = read16(m, i.seg, a);
     if (op !== BIT_TEST) write16(m, i.seg, a, applyBitOp(op, v, bit) & 0xffff);
   } else {
@@ -296,7 +305,7 @@ function bitOp16(m: Machine, i: Insn, op: number, a: number, bit: number): void 
 function bitOp32(m: Machine, i: Insn, op: number, a: number, bit: number): void {
   const cpu = m.cpu;
   let v: number;
-  if (i.isMem) {
+  if (i.isMem === true) {
     v = read32(m, i.seg, a);
     if (op !== BIT_TEST) write32(m, i.seg, a, applyBitOp(op, v, bit));
   } else {
@@ -314,9 +323,9 @@ function bitReg16(m: Machine, i: Insn, op: number): void {
   const cpu = m.cpu;
   const off = cpu.r16[i.reg << 1]!;
   let a = 0;
-  if (i.isMem) {
+  if (i.isMem === true) {
     const ea = effectiveAddress(cpu, i) + (((off << 16) >> 20) << 1);
-    a = i.asz32 ? ea | 0 : ea & 0xffff;
+    a = i.asz32 === true ? ea | 0 : ea & 0xffff;
   }
   bitOp16(m, i, op, a, 1 << (off & 15));
 }
@@ -325,20 +334,20 @@ function bitReg32(m: Machine, i: Insn, op: number): void {
   const cpu = m.cpu;
   const off = cpu.r32[i.reg]!;
   let a = 0;
-  if (i.isMem) {
+  if (i.isMem === true) {
     const ea = effectiveAddress(cpu, i) + ((off >> 5) << 2);
-    a = i.asz32 ? ea | 0 : ea & 0xffff;
+    a = i.asz32 === true ? ea | 0 : ea & 0xffff;
   }
   bitOp32(m, i, op, a, 1 << (off & 31));
 }
 
 /** Ev,Ib: the offset is masked to the width and never moves a memory operand. */
 function bitImm16(m: Machine, i: Insn, op: number): void {
-  bitOp16(m, i, op, i.isMem ? effectiveAddress(m.cpu, i) : 0, 1 << (i.imm & 15));
+  bitOp16(m, i, op, i.isMem === true ? effectiveAddress(m.cpu, i) : 0, 1 << (i.imm & 15));
 }
 
 function bitImm32(m: Machine, i: Insn, op: number): void {
-  bitOp32(m, i, op, i.isMem ? effectiveAddress(m.cpu, i) : 0, 1 << (i.imm & 31));
+  bitOp32(m, i, op, i.isMem === true ? effectiveAddress(m.cpu, i) : 0, 1 << (i.imm & 31));
 }
 
 // ---- SETcc / CMOVcc: the condition is the low nibble of the opcode (SDM Vol. 2A, Table B-1) ----
@@ -346,7 +355,7 @@ function bitImm32(m: Machine, i: Insn, op: number): void {
 const setcc: Handler = (m, i) => {
   const cpu = m.cpu;
   const v = testCondition(cpu, i.opcode & 15) ? 1 : 0;
-  if (i.isMem) write8(m, i.seg, effectiveAddress(cpu, i), v);
+  if (i.isMem === true) write8(m, i.seg, effectiveAddress(cpu, i), v);
   else cpu.r8[i.rm8] = v;
 };
 
@@ -367,7 +376,7 @@ const cmov32: Handler = (m, i) => {
 const xadd8: Handler = (m, i) => {
   const cpu = m.cpu;
   const src = cpu.r8[i.reg8]!;
-  if (i.isMem) {
+  if (i.isMem === true) {
     const a = effectiveAddress(cpu, i);
     const d = read8(m, i.seg, a);
     const r = (d + src) & 0xff;
@@ -387,7 +396,7 @@ const xadd8: Handler = (m, i) => {
 const xadd16: Handler = (m, i) => {
   const cpu = m.cpu;
   const src = cpu.r16[i.reg << 1]!;
-  if (i.isMem) {
+  if (i.isMem === true) {
     const a = effectiveAddress(cpu, i);
     const d = read16(m, i.seg, a);
     const r = (d + src) & 0xffff;
@@ -406,7 +415,7 @@ const xadd16: Handler = (m, i) => {
 const xadd32: Handler = (m, i) => {
   const cpu = m.cpu;
   const src = cpu.r32[i.reg]!;
-  if (i.isMem) {
+  if (i.isMem === true) {
     const a = effectiveAddress(cpu, i);
     const d = read32(m, i.seg, a);
     const r = (d + src) | 0;
@@ -426,7 +435,7 @@ const cmpxchg8: Handler = (m, i) => {
   const cpu = m.cpu;
   const acc = cpu.r8[0]!;
   let d: number;
-  if (i.isMem) {
+  if (i.isMem === true) {
     const a = effectiveAddress(cpu, i);
     d = read8(m, i.seg, a);
     // A mismatch still writes the old value back (a locked read-modify-write cycle).
@@ -443,7 +452,7 @@ const cmpxchg16: Handler = (m, i) => {
   const cpu = m.cpu;
   const acc = cpu.r16[0]!;
   let d: number;
-  if (i.isMem) {
+  if (i.isMem === true) {
     const a = effectiveAddress(cpu, i);
     d = read16(m, i.seg, a);
     write16(m, i.seg, a, acc === d ? cpu.r16[i.reg << 1]! : d);
@@ -459,7 +468,7 @@ const cmpxchg32: Handler = (m, i) => {
   const cpu = m.cpu;
   const acc = cpu.r32[REG_EAX]!;
   let d: number;
-  if (i.isMem) {
+  if (i.isMem === true) {
     const a = effectiveAddress(cpu, i);
     d = read32(m, i.seg, a);
     write32(m, i.seg, a, acc === d ? cpu.r32[i.reg]! : d);
@@ -476,7 +485,7 @@ const cmpxchg8b: Handler = (m, i) => {
   const cpu = m.cpu;
   const seg = i.seg;
   const a = effectiveAddress(cpu, i);
-  const a4 = i.asz32 ? (a + 4) | 0 : (a + 4) & 0xffff;
+  const a4 = i.asz32 === true ? (a + 4) | 0 : (a + 4) & 0xffff;
   linearAddress(cpu, seg, a, 8);
   const lo = read32(m, seg, a);
   const hi = read32(m, seg, a4);
