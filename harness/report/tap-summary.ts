@@ -5,6 +5,7 @@
 // harness/scripts/test.ts uses this to decide the run's verdict and final line.
 
 import { Parser, type FinalResults, type TapError } from 'tap-parser';
+import { MISSING_SKIP_REASON } from './outcome-mark.ts';
 
 /** One failed test point, with its diagnostics rendered as readable text. */
 export interface TapFailure {
@@ -18,6 +19,8 @@ export interface TapSummary {
   pass: number;
   /** Test points that failed (not ok, without a SKIP or TODO directive). */
   fail: number;
+  /** Of the failed ones, those that are errors: a YAML `kind` says why no answer could be had. */
+  error: number;
   /** Test points with a SKIP directive. */
   skip: number;
   /** Test points with a TODO directive (xvc reports these as known failures). */
@@ -29,6 +32,8 @@ export interface TapSummary {
   /** The bail-out reason ('' if none was given), or null when there was no bail-out. */
   bailout: string | null;
   failures: TapFailure[];
+  /** Skipped test points whose SKIP directive gives no reason, or the reporter's marker for one. */
+  skipsWithoutReason: string[];
   /** TAP-level errors reported by the parser ("no plan", "incorrect number of tests", ...). */
   problems: string[];
 }
@@ -48,6 +53,10 @@ export function summarizeTap(text: string): TapSummary {
   const problems = results.failures.filter((f) => !isTestPoint(f)).map((f) => String(f.tapError));
   const fail = failedPoints.length;
   const { count, skip, todo, plan } = results;
+  const error = failedPoints.filter((f) => typeof (f.diag as Record<string, unknown> | null)?.['kind'] === 'string').length;
+  const skipsWithoutReason = results.skips
+    .filter((p) => typeof p.skip !== 'string' || p.skip.trim() === '' || p.skip === '-' || p.skip === MISSING_SKIP_REASON)
+    .map((p) => p.fullname || p.name);
 
   // tap-parser synthesises a "1..0" plan for an empty stream; that is not a real plan.
   const planned = plan.start !== null && plan.end !== null ? plan.end - plan.start + 1 : null;
@@ -56,12 +65,14 @@ export function summarizeTap(text: string): TapSummary {
   return {
     pass: count - fail - skip - todo,
     fail,
+    error,
     skip,
     todo,
     total: count,
     planOk,
     bailout: results.bailout === false ? null : results.bailout === true ? '' : results.bailout,
     failures: failedPoints.map((f) => ({ name: f.fullname || f.name, diag: renderDiag(f.diag) })),
+    skipsWithoutReason,
     problems,
   };
 }

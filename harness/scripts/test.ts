@@ -57,7 +57,7 @@ const coverageTmp = `${root}${c8rc['temp-directory'] ?? 'reports/coverage/tmp'}`
 rmSync(coverageTmp, { recursive: true, force: true });
 mkdirSync(coverageTmp, { recursive: true });
 
-const args = ['--reporter', 'tap', '--reporter-option', 'tapVersion=13', '--no-color'];
+const args = ['--reporter', `${root}harness/report/mocha-tap.ts`, '--no-color'];
 if (ci) args.push('--forbid-only');
 say(`== tests: mocha ${[...args, ...mochaArgs].join(' ')}`);
 
@@ -104,6 +104,8 @@ if (code === null || (code !== 0 && s.fail === 0)) {
 if (s.bailout !== null) problems.push(`TAP bail out: ${s.bailout || '(no reason)'}`);
 if (!s.planOk) problems.push(`TAP stream incomplete: ${s.problems.join(', ') || 'no plan'}`);
 if (s.total === 0) problems.push('no tests ran');
+// DESIGN.md: no skip without a reason printed. The reporter marks a bare this.skip().
+for (const name of s.skipsWithoutReason) problems.push(`skip without a reason (use skipBecause from suites/support/outcome.ts): ${name}`);
 if (c8.status !== 0) problems.push(`coverage report failed (c8 exited with ${c8.status ?? c8.signal})`);
 
 if (s.failures.length > 0) {
@@ -115,6 +117,6 @@ if (s.failures.length > 0) {
 }
 say();
 for (const p of problems) say(`xvc: ERROR ${p}`);
-say(`xvc: pass ${s.pass}, fail ${s.fail}, error 0, skip ${s.skip}, known-fail ${s.todo}`);
+say(`xvc: pass ${s.pass}, fail ${s.fail - s.error}, error ${s.error}, skip ${s.skip}, known-fail ${s.todo}`);
 say(`xvc: ${s.pass} passed, ${s.fail} failed, ${s.skip + s.todo} skipped`);
 process.exitCode = s.fail > 0 || problems.length > 0 ? 1 : 0;

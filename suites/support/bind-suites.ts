@@ -15,6 +15,7 @@ import { TIERS } from '../../harness/suite/model.ts';
 import type { SubjectFactory } from '../../harness/adapter.ts';
 import { CoverageCollector, coverageLine } from '../../harness/report/isa-coverage.ts';
 import { writeAtomic } from '../../harness/report/tap-writer.ts';
+import { knownFailBecause, skipBecause } from './outcome.ts';
 
 export interface BindOptions {
   suitesRoot: string;
@@ -64,14 +65,15 @@ export async function bindSuites(options: BindOptions): Promise<DiscoveredInstan
           log: (line) => console.log(`    ${line}`),
         });
         coverage.add(instance.name, result.coverage);
-        if (result.outcome === 'skip' || result.outcome === 'known-fail') {
-          console.log(`    ${result.outcome}: ${instance.name}: ${result.reason ?? 'no reason given'}`);
-          this.skip();
-        }
+        if (result.outcome === 'skip') skipBecause(this, `${instance.name}: ${result.reason ?? 'no reason given'}`);
+        if (result.outcome === 'known-fail') knownFailBecause(this, `${instance.name}: ${result.reason ?? 'no reason given'}`);
         if (result.outcome === 'fail' || result.outcome === 'error') {
           const kind = result.outcome === 'error' ? ` [${result.errorKind ?? 'harness'}]` : '';
           const diag = result.diag ? `\n${JSON.stringify(result.diag, null, 2)}` : '';
-          throw new Error(`${result.outcome}${kind}: ${result.reason ?? ''} (seed ${seed})${diag}`);
+          const failure = new Error(`${result.outcome}${kind}: ${result.reason ?? ''} (seed ${seed})${diag}`);
+          // The TAP reporter turns this into the `kind` of an error outcome.
+          if (result.outcome === 'error') Object.assign(failure, { xvcErrorKind: result.errorKind ?? 'harness' });
+          throw failure;
         }
       });
     }

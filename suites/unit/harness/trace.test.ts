@@ -43,6 +43,7 @@ import { recordTrace } from '../../../harness/trace/record.ts';
 import { UndefinedFlags, decodeInstruction } from '../../../harness/trace/undefined-flags.ts';
 import { FLAG_CF, FLAG_OF } from '../../../reference-emulator/index.ts';
 import { expectOneLineError, runCli, type CliResult } from '../../support/run-cli.ts';
+import { skipBecause } from '../../support/outcome.ts';
 
 const SUITES_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -337,8 +338,7 @@ describe('golden traces (harness/trace)', function () {
   describe('unified diff', () => {
     it('applies with GNU patch to give the new text (patch as the oracle)', async function () {
       if (spawnSync('patch', ['--version']).status !== 0) {
-        console.log('skip: unified diff vs GNU patch: patch is not installed');
-        this.skip();
+        skipBecause(this, 'unified diff vs GNU patch: patch is not installed');
       }
       const oldLines = Array.from({ length: 60 }, (_, k) => `line ${k}`);
       const newLines = [...oldLines];
@@ -382,8 +382,7 @@ describe('golden traces (harness/trace)', function () {
 
     it('every .bin is what nasm builds from its .asm (npm run golden:build)', async function () {
       if (spawnSync('nasm', ['-v']).status !== 0) {
-        console.log('skip: golden:build: nasm is not installed');
-        this.skip();
+        skipBecause(this, 'golden:build: nasm is not installed');
       }
       const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
         execFile(process.execPath, ['--import', 'tsx', 'harness/scripts/build-golden.ts'], { cwd: ROOT }, (error, stdout, stderr) => {

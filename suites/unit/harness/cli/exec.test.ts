@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { Code, Decoder, DecoderOptions } from 'iced-x86';
 import { FORMS, HANDLERS, type FormRecord, type Handler } from '../../../../reference-emulator/index.ts';
 import { expectOneLineError, runCli, type CliResult } from '../../../support/run-cli.ts';
+import { skipBecause } from '../../../support/outcome.ts';
 
 const benchDir = fileURLToPath(new URL('../../../../../shared/bench/', import.meta.url));
 
@@ -104,8 +105,7 @@ describe('xvc exec (CLI, child process)', function () {
   it('real mode, B0 2A E6 F4 (out 0xF4 with 0x2A): stop exit-port status 0x55, exit code 1; with AL 0 status 1, exit code 0', async function () {
     const need = missingForms(['Mov_r8_imm8', 'Out_imm8_AL']);
     if (need.length > 0) {
-      console.log(`skip: xvc exec exit-port test needs ${need.join(', ')}`);
-      this.skip();
+      skipBecause(this, `xvc exec exit-port test needs ${need.join(', ')}`);
     }
     const fail = join(dir, 'exit-fail.bin');
     const pass = join(dir, 'exit-pass.bin');
@@ -122,13 +122,11 @@ describe('xvc exec (CLI, child process)', function () {
   it('flat_1.bin --json: stop halt, EAX 0x6df40bf6, 0x4CB (1227) instructions, as the bench README gives', async function () {
     const image = join(benchDir, 'flat_1.bin');
     if (!existsSync(image)) {
-      console.log(`skip: no benchmark image at ${image}`);
-      this.skip();
+      skipBecause(this, `no benchmark image at ${image}`);
     }
     const need = missingForms(icedForms(readFileSync(image)));
     if (need.length > 0) {
-      console.log(`skip: flat_1.bin uses forms the table or handler map lacks yet: ${need.join(', ')}`);
-      this.skip();
+      skipBecause(this, `flat_1.bin uses forms the table or handler map lacks yet: ${need.join(', ')}`);
     }
     const r = await xvc(['exec', image, '--json']);
     expect(r.code, r.stderr).to.equal(0);

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { defaultSstDir, REAL_MODE_SUBDIR } from '../../../../harness/sst/corpus.ts';
 import { expectOneLineError, runCli, type CliResult } from '../../../support/run-cli.ts';
+import { skipBecause } from '../../../support/outcome.ts';
 
 const corpusDir = join(defaultSstDir(), REAL_MODE_SUBDIR);
 const sample = join(corpusDir, '00.MOO.gz');
@@ -39,8 +40,7 @@ describe('xvc sst error paths (CLI, child process)', function () {
 
   before(async function () {
     if (!existsSync(sample) || !existsSync(join(corpusDir, 'metadata.json'))) {
-      console.log(`skip: xvc sst tests need the SingleStepTests 80286 corpus at ${corpusDir} (set XVC_SST_DIR)`);
-      this.skip();
+      skipBecause(this, `xvc sst tests need the SingleStepTests 80286 corpus at ${corpusDir} (set XVC_SST_DIR)`);
     }
     dir = await mkdtemp(join(tmpdir(), 'xvc-sst-test-'));
     raw = gunzipSync(await readFile(sample));

@@ -55,6 +55,16 @@ describe('harness/report/tap-summary', () => {
     expectCounts(s, { pass: 1, fail: 0, skip: 2, todo: 0, total: 3, planOk: true });
   });
 
+  it('lists the skips that give no reason (bare, "-", or the reporter marker), which npm test refuses', () => {
+    const s = summarizeTap('ok 1 a # SKIP\nok 2 b # SKIP -\nok 3 c # SKIP skipped without a reason\nok 4 d # SKIP no unicorn\n1..4\n');
+    assert.deepEqual(s.skipsWithoutReason, ['a', 'b', 'c']);
+  });
+
+  it('counts a failure whose YAML block has a kind as an error', () => {
+    const s = summarizeTap('not ok 1 a\n  ---\n  kind: timeout\n  ...\nnot ok 2 b\n1..2\n');
+    expectCounts(s, { fail: 2, error: 1, total: 2, planOk: true });
+  });
+
   it('counts TODO directives as todo, even when not ok', () => {
     const s = summarizeTap('ok 1 a\nnot ok 2 b # TODO known bug\nok 3 c # TODO fixed?\n1..3\n');
     expectCounts(s, { pass: 1, fail: 0, skip: 0, todo: 2, total: 3, planOk: true });

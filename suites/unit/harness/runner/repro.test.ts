@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expectOneLineError, runCli } from '../../../support/run-cli.ts';
+import { skipBecause } from '../../../support/outcome.ts';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const scratch = join(root, 'reports', 'tmp-repro-test');
@@ -33,8 +34,7 @@ describe('xvc repro', function () {
 
   before(function () {
     if (!corpus) {
-      console.log('skip: xvc repro: needs the SingleStepTests corpus (../shared or XVC_SST_DIR)');
-      this.skip();
+      skipBecause(this, 'xvc repro: needs the SingleStepTests corpus (../shared or XVC_SST_DIR)');
     }
     rmSync(scratch, { recursive: true, force: true });
     mkdirSync(scratch, { recursive: true });

@@ -29,6 +29,7 @@ import {
   REAL_MODE_SUBDIR,
   type CorpusMetadata,
 } from '../../../../harness/sst/corpus.ts';
+import { skipBecause } from '../../../support/outcome.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const sstDir = defaultSstDir();
@@ -36,8 +37,7 @@ const realModeDir = join(sstDir, REAL_MODE_SUBDIR);
 
 function requireCorpus(ctx: Mocha.Context): void {
   if (!existsSync(realModeDir)) {
-    console.log(`skip: SingleStepTests 80286 corpus not found at ${realModeDir} (set XVC_SST_DIR)`);
-    ctx.skip();
+    skipBecause(ctx, `SingleStepTests 80286 corpus not found at ${realModeDir} (set XVC_SST_DIR)`);
   }
 }
 

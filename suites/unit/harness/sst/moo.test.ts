@@ -22,6 +22,7 @@ import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { defaultSstDir, formKeyFromFileName, listMooFiles, REAL_MODE_SUBDIR } from '../../../../harness/sst/corpus.ts';
 import { decodeMoo, MooFormatError, parseMoo, readMooFile } from '../../../../harness/sst/moo.ts';
+import { skipBecause } from '../../../support/outcome.ts';
 
 // ---- a tiny MOO writer, straight from the spec's tables --------------------------------------
 
@@ -381,8 +382,7 @@ const realModeDir = join(defaultSstDir(), REAL_MODE_SUBDIR);
 
 function requireCorpus(ctx: Mocha.Context): void {
   if (!existsSync(realModeDir)) {
-    console.log(`skip: SingleStepTests 80286 corpus not found at ${realModeDir} (set XVC_SST_DIR)`);
-    ctx.skip();
+    skipBecause(ctx, `SingleStepTests 80286 corpus not found at ${realModeDir} (set XVC_SST_DIR)`);
   }
 }
 
