@@ -9,6 +9,12 @@
  * current block after the writing instruction, so self-modifying code sees its new bytes
  * (SDM Vol. 3A, 11.6).
  *
+ * Single-step (EFLAGS.TF, SDM Vol. 3B, 17.3.1.4): an instruction that starts with TF set runs
+ * alone, and a #DB trap follows it with the next instruction's address pushed, unless it cleared
+ * TF itself (INT n and fault delivery do) or it is MOV SS / POP SS, which hold debug traps off
+ * until after the next instruction (Vol. 3A, 6.8.3). The instruction that sets TF is therefore
+ * not trapped; POPF and IRET end the block when they set it, so the next one is checked.
+ *
  * Time is the retired-instruction count; nothing here reads a clock.
  */
 
@@ -19,9 +25,10 @@ import type { InstrId } from '../isa/table.ts';
 import type { FormRecord } from '../isa/schema.ts';
 import type { Machine, StopReason } from '../machine/machine.ts';
 import { STOP_EXIT_PORT, STOP_HALT, STOP_NONE } from '../machine/machine.ts';
-import { SEG_CS, SEGATTR_DB } from '../machine/cpu-state.ts';
+import { SEG_CS, SEG_SS, SEGATTR_DB } from '../machine/cpu-state.ts';
 import { PAGE_SHIFT, readPhys8 } from '../machine/physical-memory.ts';
-import { CpuFault, VEC_GP } from './fault.ts';
+import { CpuFault, VEC_DB, VEC_GP } from './fault.ts';
+import { FLAG_TF } from '../isa/schema.ts';
 import { deliverFault, UnhandledProtectedModeInterrupt } from './interrupt.ts';
 import { EIP_NEUTRAL, HANDLERS } from './handlers/index.ts';
 
@@ -136,7 +143,8 @@ function buildBlock(interp: Interpreter, linear: number): Block {
   const csBase = cpu.segBase[SEG_CS]!;
   const low = cpu.segLow[SEG_CS]!;
   const high = cpu.segHigh[SEG_CS]!;
-  const codeMask = code32 ? -1 : 0xffff;
+  // Past CS:FFFF a 16-bit fetch wraps on the 286 and meets the limit check later (cpu-model.ts).
+  const codeMask = code32 || !m.model.codeFetchWraps16 ? -1 : 0xffff;
   const ctx = { code32, model: m.model };
   const insns: Insn[] = [];
   const pages = new Set<number>();
@@ -261,9 +269,11 @@ function runChunk(interp: Interpreter, budget: number, options: RunOptions): Sto
       continue;
     }
     let retired: number;
+    // TF at an instruction's start arms a single-step trap after it: run that instruction alone.
+    const stepping = (cpu.flags & FLAG_TF) !== 0;
     try {
       // With breakpoints set, blocks must not chain past them: run one block per call.
-      retired = execute(m, block, budget, checkBreakpoints ? 0 : 1, interp);
+      retired = execute(m, block, stepping ? 1 : budget, stepping || checkBreakpoints ? 0 : 1, interp);
     } catch (e) {
       previous = undefined;
       budget -= interp.retired;
@@ -282,6 +292,13 @@ function runChunk(interp: Interpreter, budget: number, options: RunOptions): Sto
       interp.leftover = budget;
       if (request === STOP_HALT) return { kind: 'halt' };
       if (request === STOP_EXIT_PORT) return { kind: 'exit-port', status: m.exitStatus };
+    }
+    if (stepping && (cpu.flags & FLAG_TF) !== 0 && !holdsDebugTraps(block.insns[0]!)) {
+      previous = undefined;
+      interp.leftover = budget;
+      // A trap: the pushed EIP is the next instruction's, which is already in EIP.
+      const stop = handleException(interp, new CpuFault(VEC_DB), cpu.eip, options);
+      if (stop) return stop;
     }
   }
   interp.leftover = 0;
@@ -361,6 +378,16 @@ function buildExecutor(handlers: readonly Handler[], implicitEip: readonly boole
     };`;
   const factory = new Function(...names, body) as (...handlers: Handler[]) => Executor;
   return factory(...handlers);
+}
+
+const FORM_POPW_SS = FORMS.findIndex((f) => f.id === 'Popw_SS');
+const FORM_POPD_SS = FORMS.findIndex((f) => f.id === 'Popd_SS');
+const FORM_MOV_SREG = FORMS.findIndex((f) => f.id === 'Mov_Sreg_rm16');
+if (Math.min(FORM_POPW_SS, FORM_POPD_SS, FORM_MOV_SREG) < 0) throw new Error('interpreter: the table lacks POP SS or MOV Sreg, which single-step needs');
+
+/** MOV SS and POP SS: no debug trap until after the instruction that follows them (SDM Vol. 3A, 6.8.3). */
+function holdsDebugTraps(insn: Insn): boolean {
+  return insn.form === FORM_POPW_SS || insn.form === FORM_POPD_SS || (insn.form === FORM_MOV_SREG && insn.reg === SEG_SS);
 }
 
 /** The stop for an exception, with its error code only when the vector pushes one. */

@@ -9,6 +9,7 @@
  */
 
 import type { Machine } from '../machine/machine.ts';
+import { STOP_NONE, STOP_REBLOCK } from '../machine/machine.ts';
 import { SEG_CS } from '../machine/cpu-state.ts';
 import { readPhys16 } from '../machine/physical-memory.ts';
 import { FLAG_AC, FLAG_IF, FLAG_TF } from '../isa/schema.ts';
@@ -66,4 +67,12 @@ export function deliverFault(m: Machine, first: CpuFault, faultEip: number): str
       return `triple fault: ${first.toString()} then ${second.toString()} then ${third.toString()} while delivering`;
     }
   }
+}
+
+/**
+ * POPF and IRET: when TF comes on, the block ends after them, so the next instruction starts in
+ * the run loop's single-step check (the one that set TF is not trapped, SDM Vol. 3B, 17.3.1.4).
+ */
+export function endBlockIfTrapFlag(m: Machine): void {
+  if ((m.cpu.flags & FLAG_TF) !== 0 && m.stop === STOP_NONE) m.stop = STOP_REBLOCK;
 }

@@ -41,6 +41,19 @@ export interface CpuModel {
   readonly flagsImplemented: number;
   /** Real-mode stack-limit fault vector: 13 on the 286 (captured hardware), 12 later. */
   readonly realStackFaultVector: number;
+  /**
+   * Whether a 16-bit instruction fetch wraps from CS:FFFF to CS:0000. From the 386 on, a fetch
+   * past the limit raises #GP(0) (SDM Vol. 3A, "Segment Wraparound"; 80386 Programmer's
+   * Reference Manual 14.7, "Sequential execution across offset 65,535"). The 286 keeps wrapping:
+   * nothing we cite documents it, and its captured corpus passes that way.
+   */
+  readonly codeFetchWraps16: boolean;
+  /**
+   * Whether the model has a SIMD unit (MMX from the Pentium with MMX technology on, SDM Vol. 1,
+   * 2.1): only then does CR0.TS turn the MMX/SSE opcodes into #NM; without one they are
+   * unassigned and raise #UD. Which extension (MMX, SSE...) a model has is not told apart yet.
+   */
+  readonly hasSimdUnit: boolean;
   /** CPUID leaves by EAX input; undefined when the model has no CPUID instruction. */
   readonly cpuid?: ReadonlyMap<number, CpuidLeaf>;
 }
@@ -81,6 +94,7 @@ const FROM_386 = {
   addressMask: 0xffffffff | 0,
   realModeFlagsFixedZero: 0x8000,
   realStackFaultVector: 12,
+  codeFetchWraps16: false,
 } as const;
 
 export const CPU_MODELS: Readonly<Record<CpuModelName, CpuModel>> = {
@@ -92,15 +106,19 @@ export const CPU_MODELS: Readonly<Record<CpuModelName, CpuModel>> = {
     addressMask: 0xffffff,
     realModeFlagsFixedZero: 0xf000,
     realStackFaultVector: 13,
+    codeFetchWraps16: true,
     flagsImplemented: FLAGS_286,
+    hasSimdUnit: false,
   },
-  i386: { name: 'i386', generation: 'i386', ...FROM_386, flagsImplemented: FLAGS_386 },
-  i486: { name: 'i486', generation: 'i486', ...FROM_386, flagsImplemented: FLAGS_486 },
+  i386: { name: 'i386', generation: 'i386', ...FROM_386, flagsImplemented: FLAGS_386, hasSimdUnit: false },
+  i486: { name: 'i486', generation: 'i486', ...FROM_386, flagsImplemented: FLAGS_486, hasSimdUnit: false },
   pentium: {
     name: 'pentium',
     generation: 'pentium',
     ...FROM_386,
     flagsImplemented: FLAGS_CPUID,
+    // Its CPUID signature (family 5, model 4) is a Pentium with MMX technology.
+    hasSimdUnit: true,
     cpuid: cpuidLeaves(1, 0x0543, EDX_TSC | EDX_MSR | EDX_CX8, 0),
   },
   p6: {
@@ -108,6 +126,7 @@ export const CPU_MODELS: Readonly<Record<CpuModelName, CpuModel>> = {
     generation: 'p6',
     ...FROM_386,
     flagsImplemented: FLAGS_CPUID,
+    hasSimdUnit: true,
     cpuid: cpuidLeaves(2, 0x0652, EDX_TSC | EDX_MSR | EDX_CX8 | EDX_SEP | EDX_CMOV, 0, [P6_LEAF2]),
   },
   modern: {
@@ -115,6 +134,7 @@ export const CPU_MODELS: Readonly<Record<CpuModelName, CpuModel>> = {
     generation: 'modern',
     ...FROM_386,
     flagsImplemented: FLAGS_CPUID,
+    hasSimdUnit: true,
     cpuid: cpuidLeaves(1, 0x0006_06a0 | 0, EDX_TSC | EDX_MSR | EDX_CX8 | EDX_SEP | EDX_CMOV, 0),
   },
 };

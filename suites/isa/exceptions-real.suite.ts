@@ -18,13 +18,11 @@
  * exceptions-real/model-facts.ts, not read from the emulator. FLAGS the table lists as undefined
  * for the faulting form are masked, nothing else.
  *
- * Instances, per model: `~<model>` (the case tables; must pass on the reference and kill the
- * mutants of suites/meta/mutants/exceptions.mutants.ts and `de-pushes-next-ip`),
- * `~<model>.code-limit` (code running or jumping past the CS limit; the straddling fetch is a
- * known-fail on the reference), `~<model>.single-step` (TF traps, a known-fail on the reference
- * until it models them), `~<model>.absent-simd` (286-486: MMX/SSE bytes under CR0.TS stay #UD;
- * a known-fail on the reference), and `~<model>.operands` (fast-check: random operands for DIV,
- * IDIV, AAM, BOUND and INTO against an independent arithmetic oracle).
+ * Instances, per model: `~<model>` (the case tables, code running or jumping past the CS limit,
+ * TF single-step traps and, on the 286-486, MMX/SSE bytes under CR0.TS staying #UD; must pass on
+ * the reference and kill the mutants of suites/meta/mutants/exceptions.mutants.ts and
+ * `de-pushes-next-ip`), and `~<model>.operands` (fast-check: random operands for DIV, IDIV, AAM,
+ * BOUND and INTO against an independent arithmetic oracle).
  *
  * Leaves out: NMI and external interrupts (the contract cannot raise them), #MF and #AC (no x87
  * unit; AC checking needs CPL 3), x87 rows of Table 2-2 that execute, debug-register breakpoints,
@@ -59,6 +57,9 @@ const CASES: readonly ExceptionCase[] = [
   ...stackLimitCases,
   ...doubleFaultCases,
   ...systemFaultCases,
+  ...codeLimitCases,
+  ...singleStepCases,
+  ...absentSimdCases,
 ];
 
 /** Mutants every model's table instance must kill (suites/meta/mutants/). */
@@ -74,6 +75,8 @@ const KILLS = [
 ];
 /** The 286 raises #GP for a stack-limit fault anyway, so only later models can tell this one. */
 const KILLS_FROM_386 = ['stack-fault-raises-gp'];
+/** Models without a SIMD unit, where MMX/SSE bytes under CR0.TS must stay #UD. */
+const KILLS_WITHOUT_SIMD = ['simd-ts-nm-without-unit'];
 
 /** Failure lines: a few in the reason's diag, each with its title, bytes and first problems. */
 function failureList(results: readonly CaseResult[]): Array<Record<string, unknown>> {
@@ -111,11 +114,12 @@ async function runTable(cases: readonly ExceptionCase[], model: CpuModelName, su
  */
 const GROUPS: ReadonlyArray<{ variation: string; tag: string; cases: readonly ExceptionCase[] }> = [
   { variation: '', tag: 'table', cases: CASES },
-  { variation: '.code-limit', tag: 'code-limit', cases: codeLimitCases },
-  { variation: '.single-step', tag: 'single-step', cases: singleStepCases },
-  { variation: '.absent-simd', tag: 'absent-simd', cases: absentSimdCases },
 ];
 if (CASES.some((c) => c.knownFail)) throw new Error('isa/exceptions-real: a known-fail case belongs in its own group, not in the main table');
+
+function killsFor(model: CpuModelName): string[] {
+  return [...KILLS, ...(model === 'i286' ? [] : KILLS_FROM_386), ...(['i286', 'i386', 'i486'].includes(model) ? KILLS_WITHOUT_SIMD : [])];
+}
 
 function instancesFor(model: CpuModelName): SuiteInstance[] {
   const needs = { modes: ['real' as const], cpuModels: [model] };
@@ -130,7 +134,7 @@ function instancesFor(model: CpuModelName): SuiteInstance[] {
       needs,
       budget: { quick: selected.length, full: selected.length, soak: selected.length },
       timeoutMs: 120_000,
-      ...(variation === '' ? { kills: model === 'i286' ? KILLS : [...KILLS, ...KILLS_FROM_386] } : {}),
+      ...(variation === '' ? { kills: killsFor(model) } : {}),
       run: (subjects, ctx) => runTable(selected, model, subjects, ctx),
     }];
   });

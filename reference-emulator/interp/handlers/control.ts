@@ -46,7 +46,7 @@ const { FLAG_AC, FLAG_AF, FLAG_CF, FLAG_DF, FLAG_ID, FLAG_IF, FLAG_IOPL, FLAG_NT
 const { effectiveAddress, getSP, linearAddress, push16, push32, read16, read32, readRm16, readRm32, setSP, spPlus, stackIs32, write16, write32 } = accessModule;
 const { CpuFault, VEC_BP, VEC_BR, VEC_DB, VEC_GP, VEC_NP, VEC_OF, VEC_UD } = faultModule;
 const { condA, condAE, condB, condBE, condE, condG, condGE, condL, condLE, condNE, condNO, condNP, condNS, condO, condP, condS, getFlags, getOF, getZF, setFlags } = flagsModule;
-const { softwareInterrupt } = interruptModule;
+const { endBlockIfTrapFlag, softwareInterrupt } = interruptModule;
 const { isProtected, loadSegment } = segmentsModule;
 
 type ControlId = (typeof controlForms)[number]['id'];
@@ -345,6 +345,7 @@ function iret(m: Machine, size: number): void {
   loadSegment(m, SEG_CS, sel);
   cpu.eip = offset;
   writeFlags(cpu, image, writable);
+  endBlockIfTrapFlag(m);
 }
 
 // ---- ENTER / LEAVE ----

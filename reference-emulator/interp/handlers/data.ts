@@ -13,7 +13,7 @@
  *   checks of MOV/POP Sreg and the far-pointer loads live there, and are still to come.
  * - MOV SS / POP SS inhibit interrupts for one instruction; xvc has no external interrupts yet,
  *   so the records only end the block (flow 'serialize') for the translator and hypervisor.
- * - POPF with TF set traps after the next instruction; single-step traps are not modelled yet.
+ * - POPF with TF set ends the block; the single-step trap after the next instruction is the run loop's (interpreter.ts).
  * - CR4.VME (virtual-8086 mode extensions) is not modelled: PUSHF/POPF in virtual-8086 mode
  *   with IOPL < 3 raise #GP(0), as without VME.
  * - RDTSC reads the retired-instruction count: cpu.icount (advanced by the run loop once per
@@ -29,6 +29,7 @@ import * as accessModule from '../access.ts';
 import * as faultModule from '../fault.ts';
 import * as flagsModule from '../flags.ts';
 import * as segmentsModule from '../segments.ts';
+import * as interruptModule from '../interrupt.ts';
 
 // Imported values are copied into module constants. An ES import is a live binding, which V8's
 // optimizing compiler reloads from the exporting module's cell, with a hole check, at every use;
@@ -40,6 +41,7 @@ const { effectiveAddress, getSP, pop16, pop32, push16, push32, read16, read32, r
 const { CpuFault, VEC_GP, VEC_NM, VEC_UD } = faultModule;
 const { getFlags, setFlags } = flagsModule;
 const { loadSegment } = segmentsModule;
+const { endBlockIfTrapFlag } = interruptModule;
 
 type DataId = (typeof dataForms)[number]['id'];
 
@@ -423,6 +425,7 @@ export const dataHandlers = {
     const mask = popfWritable(m, old) & 0xffff;
     const popped = pop16(m);
     setFlags(cpu, (old & ~mask) | (popped & mask));
+    endBlockIfTrapFlag(m);
   },
   Popfd: (m) => {
     const cpu = m.cpu;
@@ -431,6 +434,7 @@ export const dataHandlers = {
     const mask = popfWritable(m, old);
     const popped = pop32(m);
     setFlags(cpu, ((old & ~mask) | (popped & mask)) & ~FLAG_RF);
+    endBlockIfTrapFlag(m);
   },
 
   // ---- MOV moffs: the decoder puts the offset, already address-size wide, in disp ----

@@ -254,7 +254,6 @@ export const deviceNotAvailableCases: readonly ExceptionCase[] = [
   },
 ];
 
-const NO_SIMD_UNIT = 'reference emulator: isa/unmodelled.ts classes 0F 6F, 0F 77 and 0F 28 as SIMD on every model and interp/handlers/invalid.ts raises #NM for them under CR0.TS, even on models that have no MMX or SSE';
 
 /**
  * CR0.TS makes x87, MMX and SSE instructions raise #NM (SDM Vol. 3A, 2.5 "TS"); an opcode the
@@ -271,7 +270,6 @@ export const absentSimdCases: readonly ExceptionCase[] = [
     to: 'i486',
     setup: { code: [0x0f, 0x6f, 0xc0], cr0: CR0_TS },
     expect: UD,
-    knownFail: NO_SIMD_UNIT,
   },
   {
     title: '#UD, not #NM: EMMS (0F 77) with CR0.TS=1 on a model without MMX',
@@ -279,7 +277,6 @@ export const absentSimdCases: readonly ExceptionCase[] = [
     to: 'i486',
     setup: { code: [0x0f, 0x77], cr0: CR0_TS },
     expect: UD,
-    knownFail: NO_SIMD_UNIT,
   },
   {
     title: '#UD, not #NM: MOVAPS XMM0,XMM0 (0F 28 C0) with CR0.TS=1 on a model without SSE',
@@ -287,6 +284,5 @@ export const absentSimdCases: readonly ExceptionCase[] = [
     to: 'i486',
     setup: { code: [0x0f, 0x28, 0xc0], cr0: CR0_TS },
     expect: UD,
-    knownFail: NO_SIMD_UNIT,
   },
 ];

@@ -170,7 +170,6 @@ export const codeLimitCases: readonly ExceptionCase[] = [
     from: 'i386',
     setup: { code: [0x89, 0xd8], ip: 0xffff, regs: { eax: 0x1111, ebx: 0x2222 } },
     expect: { kind: 'deliver', vector: 13, ip: 0xffff },
-    knownFail: 'reference emulator: instruction fetch wraps CS:FFFF to CS:0000 (interp/interpreter.ts buildBlock masks the fetch offset with 0xFFFF before the limit check) instead of raising #GP(0)',
   },
   {
     title: '#GP: JMP rel32 (66 E9) to 0x00010000, past the CS limit',

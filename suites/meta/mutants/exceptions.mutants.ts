@@ -12,15 +12,18 @@
  * - IDIV r/m8 refusing the quotient -128, as the 8086 did (SDM Vol. 2A, IDIV Operation);
  * - a real-mode stack-limit fault reported as #GP on every model, the 286's behaviour carried to
  *   the 386 and later, which raise #SS (Segment Wraparound, as above);
- * - INT n that leaves IF set on entry to the handler (SDM Vol. 2A, INT n, REAL-ADDRESS-MODE).
+ * - INT n that leaves IF set on entry to the handler (SDM Vol. 2A, INT n, REAL-ADDRESS-MODE);
+ * - MMX/SSE bytes under CR0.TS raising #NM on a model that has no SIMD unit, where they are
+ *   unassigned and raise #UD (SDM Vol. 3A, 2.5; Vol. 1, 2.1).
  */
 
-import { CpuFault, CR0_EM, CR0_TS, getFlags, HANDLERS, readPhys8, setFlags, UNMODELLED_X87, FLAG_IF, type Handler, type Insn, type Machine } from '../../../reference-emulator/index.ts';
+import { CpuFault, CR0_EM, CR0_TS, getFlags, HANDLERS, readPhys8, setFlags, UNMODELLED_SIMD, UNMODELLED_X87, FLAG_IF, type Handler, type Insn, type Machine } from '../../../reference-emulator/index.ts';
 import type { Mutant } from '../../../harness/suite/model.ts';
 
 const VEC_DE = 0;
 const VEC_BR = 5;
 const VEC_UD = 6;
+const VEC_NM = 7;
 const VEC_SS = 12;
 const VEC_GP = 13;
 
@@ -84,6 +87,11 @@ const intKeepsIf: Handler = (m, i) => {
   if (wasEnabled) setFlags(m.cpu, getFlags(m.cpu) | FLAG_IF);
 };
 
+const simdNmWithoutUnit: Handler = (m, i) => {
+  if (i.unmodelled === UNMODELLED_SIMD && (m.cpu.cr0 & (CR0_EM | CR0_TS)) === CR0_TS) throw new CpuFault(VEC_NM);
+  HANDLERS.INVALID(m, i);
+};
+
 export const mutants: readonly Mutant[] = [
   {
     name: 'into-traps-when-of-clear',
@@ -124,5 +132,10 @@ export const mutants: readonly Mutant[] = [
     name: 'int-keeps-if',
     description: 'INT n leaves IF set on entry to the handler',
     handlerOverrides: { Int_imm8: intKeepsIf },
+  },
+  {
+    name: 'simd-ts-nm-without-unit',
+    description: 'MMX/SSE bytes with CR0.TS=1 raise #NM even on a model without a SIMD unit (286-486), instead of #UD',
+    handlerOverrides: { INVALID: simdNmWithoutUnit },
   },
 ];

@@ -53,6 +53,7 @@ import {
   type Insn,
 } from '../../../reference-emulator/index.ts';
 import { REG16_NAMES, REG32_NAMES } from '../../support/registers.ts';
+import { skipBecause } from '../../support/outcome.ts';
 
 const MODERN = cpuModel('modern');
 const I286 = cpuModel('i286');
@@ -67,8 +68,7 @@ const hasForm = (id: string): boolean => (FORMS as readonly FormRecord[]).some((
 function requireForms(ctx: Mocha.Context, ...ids: string[]): void {
   const missing = ids.filter((id) => !hasForm(id));
   if (missing.length > 0) {
-    console.log(`skip: the instruction table has no ${missing.join(', ')} yet (its group has not landed)`);
-    ctx.skip();
+    skipBecause(ctx, `the instruction table has no ${missing.join(', ')} yet (its group has not landed)`);
   }
 }
 
@@ -570,8 +570,7 @@ const modelledIndices = (FORMS as readonly FormRecord[]).map((_, i) => i).filter
 describe('decoder/length-vs-iced (property)', function () {
   it(`length agrees with iced-x86 on byte sequences built from the table's forms (seed ${SEED}, ${RUNS} runs)`, function () {
     if (modelledIndices.length === 0) {
-      console.log('skip: the instruction table holds no forms yet');
-      this.skip();
+      skipBecause(this, 'the instruction table holds no forms yet');
     }
     console.log(`decoder/length-vs-iced: seed ${SEED}, ${RUNS} runs, ${modelledIndices.length} forms (XVC_SEED=${SEED} to replay)`);
     const arb = fc.record({

@@ -47,14 +47,14 @@ import {
   type Machine,
 } from '../../../reference-emulator/index.ts';
 import { given } from '../../support/given.ts';
+import { skipBecause } from '../../support/outcome.ts';
 
 /** Skips the test (with the printed reason) unless every form exists and has a handler. */
 function requireForms(ctx: Mocha.Context, ...ids: string[]): void {
   const handlers = HANDLERS as Partial<Record<string, Handler>>;
   const missing = ids.filter((id) => !(FORMS as readonly FormRecord[]).some((f) => f.id === id) || typeof handlers[id] !== 'function');
   if (missing.length > 0) {
-    console.log(`skip: ${ctx.test?.title ?? 'test'}: needs ${missing.join(', ')}, not in the table or without a handler yet`);
-    ctx.skip();
+    skipBecause(ctx, `${ctx.test?.title ?? 'test'}: needs ${missing.join(', ')}, not in the table or without a handler yet`);
   }
 }
 
@@ -106,6 +106,17 @@ describe('interp/run-loop: budget and exceptions', () => {
     // The first frame holds the original faulting IP, the last one the handler's own.
     expect(readPhys16(m.mem, 0x80000 + 0xfff0 - 6), 'IP of the first frame').to.equal(0x1000);
     expect(readPhys16(m.mem, 0x80000 + sp(m)), 'IP of the last frame').to.equal(0x2000);
+  });
+
+  it('POPF that sets TF in a loop whose blocks are already chained: the #DB trap follows the next instruction', () => {
+    // 1000: 9D popf; 1001: 90 nop; 1002: EB FC jmp 1000. The first POPF pops TF clear, which links
+    // the blocks; the second pops TF set, so the NOP after it traps with IP 1002 pushed.
+    const { m, interp } = realMode([0x9d, 0x90, 0xeb, 0xfc], { mem: [ivt(1, 0, 0x2000), [0x2000, [0xf4]], [0x8fff0, [0x02, 0x00, 0x02, 0x01]]] });
+    expect(run(interp, { maxInstructions: 100 })).to.deep.equal({ kind: 'halt' });
+    expect(m.cpu.eip, 'in the #DB handler, after its HLT').to.equal(0x2001);
+    expect(m.cpu.icount, 'POPF NOP JMP POPF NOP HLT').to.equal(6);
+    expect(readPhys16(m.mem, 0x80000 + sp(m)), 'pushed IP: the JMP after the NOP').to.equal(0x1002);
+    expect(readPhys16(m.mem, 0x80000 + sp(m) + 4) & 0x100, 'pushed FLAGS keep TF').to.equal(0x100);
   });
 
   it('a budget of 0 runs nothing: kind limit, EIP stays 0x1000', () => {

@@ -31,6 +31,7 @@ import { readMooFile } from '../../../harness/sst/moo.ts';
 import { runSstFile } from '../../../harness/sst/run-sst.ts';
 import { checkFormRecords } from '../../support/table-check.ts';
 import { AREAS, cases, type Case } from './shift-bit/support.ts';
+import { skipBecause } from '../../support/outcome.ts';
 
 const RECORDS = shiftBitForms as readonly FormRecord[];
 
@@ -97,8 +98,7 @@ describe('interp/shift-bit: 80286 corpus forms with no undefined-flag mask', () 
     const path = join(corpusDir, `${form}.MOO.gz`);
     it(`${form}: every non-faulting test gives the hardware's exact FLAGS 0x0000-0xffff`, async function () {
       if (!existsSync(path)) {
-        console.log(`skip: interp/shift-bit corpus check: no ${path} (set XVC_SST_DIR)`);
-        this.skip();
+        skipBecause(this, `interp/shift-bit corpus check: no ${path} (set XVC_SST_DIR)`);
       }
       const revocation = join(defaultSstDir(), 'revocation_list.txt');
       const revoked = existsSync(revocation) ? await readRevocationList(revocation) : new Set<string>();
