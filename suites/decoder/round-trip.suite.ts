@@ -112,17 +112,11 @@ const mem32: fc.Arbitrary<MemOperand> = fc.record(
 
 const modrmMem = fc.oneof(mem16, mem32);
 
-interface RawOperands {
-  readonly reg?: number;
-  readonly rm?: number;
-  readonly mem?: MemOperand;
-  readonly imm?: number;
-  readonly imm2?: number;
-  readonly rel?: number;
-  readonly target?: number;
+/** The encoder's operands, with the LOCK and REP prefixes drawn beside them instead of inside `prefixes`. */
+type RawOperands = Omit<EncodeOperands, 'prefixes'> & {
   readonly lock?: boolean;
   readonly rep?: 'rep' | 'repne';
-}
+};
 
 /** Raw operand fields for a form; `toCase` folds the size-dependent ones into range. */
 function operandsArb(form: FormRecord): fc.Arbitrary<RawOperands> {
