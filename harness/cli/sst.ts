@@ -6,7 +6,7 @@
 
 import { parseArgs } from 'node:util';
 import { basename, join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { CPU_MODEL_NAMES, decodeBytes, FORMS, cpuModel, type FormRecord } from '../../reference-emulator/index.ts';
 import { createReferenceSubject } from '../adapters/reference/index.ts';
 import { defaultSstDir, flagsMaskFor, formKeyFromFileName, listMooFiles, REAL_MODE_SUBDIR } from '../sst/corpus.ts';
@@ -18,7 +18,7 @@ import { InputError, UsageError } from './errors.ts';
 
 
 const HELP = `usage: xvc sst [FILE...] [options]
-  FILE                  MOO or MOO.gz files (default: every file of the corpus in $XVC_SST_DIR or ../shared)
+  FILE                  MOO or MOO.gz files, or folders of them (default: every file of the corpus in $XVC_SST_DIR or ../shared)
   --cpu MODEL           ${CPU_MODEL_NAMES.join(', ')} (default i286)
   --adapter NAME        the subject (default reference)
   --known FILE          known differences (default fixtures/sst/known-differences-80286.json)
@@ -48,13 +48,24 @@ export async function main(argv: string[]): Promise<number> {
   const details = values.details === undefined ? 1 : Number.parseInt(values.details, 10);
   if (!Number.isInteger(details) || details < 0) throw new UsageError(`--details takes a whole number, got '${values.details}'`);
 
-  let files = positionals;
   const corpusDir = defaultSstDir();
-  if (files.length === 0) {
+  let files: string[] = [];
+  if (positionals.length === 0) {
     const dir = join(corpusDir, REAL_MODE_SUBDIR);
     if (!existsSync(dir)) throw new InputError(`no FILE given and no corpus at ${dir} (set XVC_SST_DIR)`);
     files = await listMooFiles(dir);
   }
+  // A folder stands for its MOO files (a corpus root for its real-mode set); every name is
+  // checked before anything runs, so a stray file fails at once, not after the others.
+  for (const path of positionals) {
+    if (existsSync(path) && statSync(path).isDirectory()) {
+      const dir = existsSync(join(path, REAL_MODE_SUBDIR)) ? join(path, REAL_MODE_SUBDIR) : path;
+      const found = await listMooFiles(dir);
+      if (found.length === 0) throw new InputError(`${path}: no .MOO.gz files in this folder`);
+      files.push(...found);
+    } else files.push(path);
+  }
+  for (const path of files) formKeyFromFileName(basename(path));
   const metadataPath = join(corpusDir, REAL_MODE_SUBDIR, 'metadata.json');
   if (!existsSync(metadataPath)) throw new InputError(`corpus metadata not found at ${metadataPath} (set XVC_SST_DIR)`);
   const { metadata, revoked, known } = await loadSstContext(corpusDir, values.known ?? DEFAULT_KNOWN_DIFFERENCES);

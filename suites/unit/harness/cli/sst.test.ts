@@ -14,8 +14,9 @@
 // report formatting. Every test needs the SingleStepTests 80286 corpus (its metadata.json is
 // read before any file): without it the tests print `skip:` and skip.
 
+import { expect } from 'chai';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -47,6 +48,29 @@ describe('xvc sst error paths (CLI, child process)', function () {
   });
   after(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a folder with no MOO files: exit 1, one line naming the folder', async () => {
+    const empty = join(dir, 'empty');
+    await mkdir(empty);
+    expectOneLineError(await xvc(['sst', empty]), 1, /empty: no \.MOO\.gz files in this folder/);
+  });
+
+  it('a stray file among good ones is refused before any form runs: exit 1, nothing printed but the error', async () => {
+    const stray = join(dir, 'notes.txt');
+    await writeFile(stray, 'not a test file');
+    const r = await xvc(['sst', sample, stray]);
+    expectOneLineError(r, 1, /notes\.txt: not a SingleStepTests form file name/);
+    expect(r.stdout, 'no form ran first').to.not.match(/^00 /m);
+  });
+
+  it('a folder of MOO files runs each of them', async () => {
+    const folder = join(dir, 'one-form');
+    await mkdir(folder);
+    await writeFile(join(folder, '00.MOO.gz'), await readFile(sample));
+    const r = await xvc(['sst', folder]);
+    expect(r.code, r.stdout + r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/sst: 1 forms, 5000 tests: 5000 passed/);
   });
 
   it('00.MOO cut to half its length (plain): exit 1, one line naming the file and the truncation', async () => {
