@@ -2,8 +2,9 @@
  * `xvc run`: runs the suite instances (suites/**\/*.suite.ts, found by path) against one subject
  * and writes TAP, JUnit XML, a JSON report and the ISA coverage report into reports/run/<subject>/
  * (or --out). Selection: --suite, --grep, --tier, --seed, --runs; --jobs spreads instances over
- * worker processes. --tap or --json print that report on stdout (progress then goes to stderr).
- * Exits 1 when an instance fails or errors.
+ * worker processes; --oracle names what differential suites compare the subject with. --tap or
+ * --json print that report on stdout (progress then goes to stderr). Exits 1 when an instance
+ * fails or errors.
  *
  * Models no hardware.
  */
@@ -21,12 +22,17 @@ import { coverageLine } from '../report/isa-coverage.ts';
 import { countsOf, RUN_REPORT_SCHEMA, writeRunReports, type RunReport } from '../report/run-report.ts';
 import { closingLines } from '../report/tap-writer.ts';
 import { parseChoice, parseNumber } from './args.ts';
-import { UsageError } from './errors.ts';
+import { InputError, UsageError } from './errors.ts';
+import type { SubjectCapabilities } from '../adapter.ts';
+import type { RunRecord } from '../runner/serial.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const HELP = `usage: xvc run [options]
-  --adapter SPEC      the subject: reference (default) or ./module.ts exporting createSubject()
+  --adapter SPEC      the subject: reference (default), ./module.ts exporting createSubject(),
+                      exec:CMD (a process speaking xvc-subject/1 on stdio) or socket:HOST:PORT|PATH
+  --oracle SPEC       what differential suites compare the subject with, named as --adapter is
+                      (default reference, the embedded reference emulator)
   --tier TIER         ${TIERS.join(', ')} (default quick): how many cases each instance runs
   --suite PATTERN     select instances: a name (isa/golden), an area (isa/), a glob (*sst*); repeatable
   --grep REGEX        select instances whose name or a tag matches
@@ -44,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     args: argv,
     options: {
       adapter: { type: 'string' },
+      oracle: { type: 'string' },
       tier: { type: 'string' },
       suite: { type: 'string', multiple: true },
       grep: { type: 'string' },
@@ -72,6 +79,7 @@ export async function main(argv: string[]): Promise<number> {
   const suitesRoot = values['suites-dir'] ? resolve(values['suites-dir']) : join(ROOT, 'suites');
 
   const subject = await resolveSubject(values.adapter ?? 'reference');
+  const oracle = await resolveSubject(values.oracle ?? 'reference');
   const files = suiteFiles(suitesRoot);
   const selected = selectInstances(await discoverInstances(suitesRoot, files), { suites: values.suite ?? [], ...(values.grep !== undefined ? { grep: values.grep } : {}) });
   // Progress goes to stderr whenever stdout carries a report.
@@ -82,20 +90,31 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const probe = await subject.subjects();
-  const capabilities = probe.capabilities;
-  const quirks = probe.quirks;
-  await probe.close();
+  // A subject that cannot start (a missing emulator binary or library) skips every instance with
+  // the reason, unless --require-adapters says it must be there (CI).
+  let startFailure: string | undefined;
+  let capabilities: SubjectCapabilities | null = null;
+  let quirks: readonly string[] = [];
+  try {
+    const probe = await subject.subjects();
+    capabilities = probe.capabilities;
+    quirks = probe.quirks;
+    await probe.close();
+  } catch (e) {
+    startFailure = `subject '${subject.name}' cannot start: ${firstLine(e)}`;
+    if (values['require-adapters']) throw new InputError(`${startFailure} (--require-adapters)`);
+  }
 
-  say(`xvc run: subject ${subject.name}, tier ${tier}, seed ${seed}, ${selected.length} instances, jobs ${jobs} (replay: --seed ${seed})`);
+  say(`xvc run: subject ${subject.name}, oracle ${oracle.name}, tier ${tier}, seed ${seed}, ${selected.length} instances, jobs ${jobs} (replay: --seed ${seed})`);
   const startedAt = new Date();
   const started = performance.now();
-  const records = await runInstances(selected, {
+  const records = startFailure !== undefined ? selected.map(({ instance }) => skippedRecord(instance.name, seed, startFailure!)) : await runInstances(selected, {
     jobs,
     tier,
     seed,
     ...(runs !== undefined ? { runs } : {}),
     subject,
+    oracle,
     suitesRoot,
     files: [...new Set(selected.map(({ file }) => join(suitesRoot, file)))],
     onRecord(record, done, total) {
@@ -129,4 +148,13 @@ export async function main(argv: string[]): Promise<number> {
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   for (const line of closingLines(report.counts)) say(line);
   return report.counts.fail + report.counts.error > 0 ? 1 : 0;
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+}
+
+/** The record of an instance that could not run because its subject never started. */
+function skippedRecord(name: string, seed: number, reason: string): RunRecord {
+  return { name, seed, runs: 0, ms: 0, log: [], coverage: [], outcome: 'skip', reason };
 }

@@ -21,6 +21,8 @@ export interface WorkerInit {
   suitesRoot: string;
   files: string[];
   adapter: string;
+  /** The oracle's spec, resolved in the worker as the adapter is (absent: the embedded reference). */
+  oracle?: string;
   tier: Tier;
   seed: number;
   runs?: number;
@@ -39,6 +41,8 @@ export interface PoolOptions {
   seed: number;
   runs?: number;
   subject: ResolvedSubject;
+  /** The oracle differential suites compare the subject with (absent: the embedded reference). */
+  oracle?: ResolvedSubject;
   suitesRoot: string;
   /** Absolute paths of the suite files the instances came from. */
   files: string[];
@@ -61,6 +65,7 @@ export async function runInstances(selected: readonly DiscoveredInstance[], opti
         tier: options.tier,
         seed: options.seed,
         isReference: options.subject.isReference,
+        ...(options.oracle ? { oracle: { subjects: options.oracle.subjects, name: options.oracle.name } } : {}),
         ...(options.runs !== undefined ? { runs: options.runs } : {}),
         log: (line) => options.onLog?.(instance.name, line),
       });
@@ -85,6 +90,7 @@ async function runInWorkers(selected: readonly DiscoveredInstance[], options: Po
     suitesRoot: options.suitesRoot,
     files: options.files,
     adapter: options.subject.spec,
+    ...(options.oracle ? { oracle: options.oracle.spec } : {}),
     tier: options.tier,
     seed: options.seed,
     ...(options.runs !== undefined ? { runs: options.runs } : {}),

@@ -1,7 +1,7 @@
 /**
- * A worker process of `xvc run --jobs N`: loads the suites and the subject once, then runs the
- * instances the parent sends, one at a time, and answers each with its record. A worker holds
- * its own subject, so an instance that crashes or hangs its subject takes down only this
+ * A worker process of `xvc run --jobs N`: loads the suites, the subject and the oracle once, then
+ * runs the instances the parent sends, one at a time, and answers each with its record. A worker
+ * holds its own subject, so an instance that crashes or hangs its subject takes down only this
  * process; the parent reports it and starts a fresh worker.
  *
  * Models no hardware. Messages (IPC): in {init}, {run: name}; out {ready}, {record}, {log}.
@@ -17,6 +17,7 @@ import type { WorkerInit, WorkerReply, WorkerRequest } from './pool.ts';
 let init: WorkerInit | undefined;
 let byName: Map<string, DiscoveredInstance> | undefined;
 let subject: ResolvedSubject | undefined;
+let oracle: ResolvedSubject | undefined;
 
 const send = (reply: WorkerReply): void => void process.send?.(reply);
 
@@ -32,6 +33,7 @@ async function handle(message: WorkerRequest): Promise<void> {
     init = message.init;
     byName = new Map((await discoverInstances(init.suitesRoot, init.files)).map((d) => [d.instance.name, d]));
     subject = await resolveSubject(init.adapter);
+    oracle = init.oracle !== undefined ? await resolveSubject(init.oracle) : undefined;
     send({ kind: 'ready' });
     return;
   }
@@ -43,6 +45,7 @@ async function handle(message: WorkerRequest): Promise<void> {
     tier: init.tier,
     seed: init.seed,
     isReference: subject.isReference,
+    ...(oracle ? { oracle: { subjects: oracle.subjects, name: oracle.name } } : {}),
     ...(init.runs !== undefined ? { runs: init.runs } : {}),
     log: (line) => send({ kind: 'log', name: message.name, line }),
   });

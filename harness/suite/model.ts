@@ -55,6 +55,15 @@ export interface SuiteContext {
   runs: number;
   /** Name of the subject under test (for messages and waivers). */
   subjectName: string;
+  /**
+   * The oracle a differential suite compares the subject with: a factory like the subject's, built
+   * by the runner (`xvc run --oracle SPEC`, default the embedded reference) and never by a suite,
+   * which imports no adapter. Under a mutant it stays the clean reference: seeded bugs go into the
+   * subject only. Absent when a caller gives none; a suite that needs one skips with the reason.
+   */
+  oracle?: SubjectFactory;
+  /** Name of the oracle (for messages and reports). */
+  oracleName?: string;
   /** Records that a form was executed or decoded by the subject in a mode (ISA coverage). */
   cover(form: InstrId, mode: CpuMode): void;
   /** A line of progress or explanation; mocha prints it, the runner keeps it in the report. */

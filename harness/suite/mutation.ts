@@ -11,7 +11,7 @@
 import type { DiscoveredInstance } from './discover.ts';
 import type { Mutant, Tier } from './model.ts';
 import { mutantSubjects } from './mutants.ts';
-import { runInstance } from './run-instance.ts';
+import { DEFAULT_ORACLE, runInstance } from './run-instance.ts';
 import type { Outcome } from '../report/tap-writer.ts';
 
 export interface KillRow {
@@ -51,7 +51,8 @@ export function killPairs(discovered: readonly DiscoveredInstance[], catalog: Re
 }
 
 export async function runKill(d: DiscoveredInstance, mutant: Mutant, options: { tier: Tier; seed: number }): Promise<KillRow> {
-  const run = await runInstance(d.instance, mutantSubjects(mutant), { tier: options.tier, seed: options.seed, isReference: true });
+  // The bug goes into the subject under test only; a differential instance's oracle is the clean reference.
+  const run = await runInstance(d.instance, mutantSubjects(mutant), { tier: options.tier, seed: options.seed, isReference: true, oracle: DEFAULT_ORACLE });
   return {
     instance: d.instance.name,
     mutant: mutant.name,

@@ -2,13 +2,16 @@
  * Runs one suite instance against one subject factory and turns whatever happens into a single
  * verdict: a missing capability is a skip, a thrown assertion a fail, an adapter that crashes,
  * hangs or talks garbage an error with its kind, a run past its time limit `error: timeout`.
- * Both runners (the mocha binding and `xvc run`) go through here, so they decide alike.
+ * Both runners (the mocha binding and `xvc run`) go through here, so they decide alike. The
+ * instance also gets the run's oracle (the reference unless the caller names another), for the
+ * differential suites.
  *
  * Models no hardware.
  */
 
 import type { CpuMode, InstrId } from '../../reference-emulator/index.ts';
 import type { SubjectFactory } from '../adapter.ts';
+import { createReferenceSubject } from '../adapters/reference/index.ts';
 import type { ErrorKind, SuiteContext, SuiteInstance, Tier, Verdict } from './model.ts';
 import { missingCapability, SuiteFailure } from './model.ts';
 
@@ -27,6 +30,11 @@ export interface RunOptions {
   runs?: number;
   /** Whether the factory gives the embedded reference (mutants, handler-level checks). */
   isReference: boolean;
+  /**
+   * The oracle for differential suites (SuiteContext.oracle). Absent: the embedded reference,
+   * unmutated, so every runner (`xvc run`, mocha, `xvc repro`, `xvc mutants`) gives one.
+   */
+  oracle?: { subjects: SubjectFactory; name: string };
   log?: (line: string) => void;
 }
 
@@ -56,6 +64,9 @@ export function verdictFromError(error: unknown): Verdict {
 
 class Timeout extends Error {}
 
+/** The oracle when the caller names none: the embedded reference without any mutant. */
+export const DEFAULT_ORACLE: { subjects: SubjectFactory; name: string } = { subjects: async () => createReferenceSubject(), name: 'reference' };
+
 export async function runInstance(instance: SuiteInstance, subjects: SubjectFactory, options: RunOptions): Promise<InstanceRun> {
   const runs = options.runs ?? instance.budget[options.tier];
   const log: string[] = [];
@@ -78,11 +89,14 @@ export async function runInstance(instance: SuiteInstance, subjects: SubjectFact
     return finish(verdict.outcome === 'error' && verdict.errorKind === 'harness' ? { ...verdict, errorKind: 'subject-crash', reason: `subject could not start: ${verdict.reason ?? ''}` } : verdict);
   }
 
+  const oracle = options.oracle ?? DEFAULT_ORACLE;
   const ctx: SuiteContext = {
     tier: options.tier,
     seed: options.seed,
     runs,
     subjectName: probeName,
+    oracle: oracle.subjects,
+    oracleName: oracle.name,
     cover(form, mode) {
       let modes = coverage.get(form);
       if (!modes) coverage.set(form, (modes = new Set()));

@@ -1,7 +1,8 @@
 /**
  * The mocha binding of the suite model: every instance of every `suites/**\/*.suite.ts` module
- * becomes one mocha test run against the embedded reference subject, in the tier `XVC_TIER`
- * (default quick) with the seed `XVC_SEED` (default: fresh, printed). Verdicts map onto mocha:
+ * becomes one mocha test run against the embedded reference subject (and, for differential
+ * suites, the reference as the oracle), in the tier `XVC_TIER` (default quick) with the seed
+ * `XVC_SEED` (default: fresh, printed). Verdicts map onto mocha:
  * pass -> passing test; fail/error -> failing test with the reason; skip and known-fail ->
  * pending test with the reason printed (mocha has no TODO state; `xvc run` keeps all five).
  *
@@ -21,6 +22,12 @@ export interface BindOptions {
   suitesRoot: string;
   subjects: SubjectFactory;
   isReference: boolean;
+  /**
+   * What differential suites compare the subject with; absent: the runner's default, the embedded
+   * reference unmutated (so under `npm test` subject and oracle are both the reference, which a
+   * differential instance only tells apart under a mutant, suites/meta/mutants.test.ts).
+   */
+  oracle?: { subjects: SubjectFactory; name: string };
   /** Where the ISA coverage of the run is written (beside c8's report of our own code). */
   coveragePath?: string;
 }
@@ -61,6 +68,7 @@ export async function bindSuites(options: BindOptions): Promise<DiscoveredInstan
           tier,
           seed,
           isReference: options.isReference,
+          ...(options.oracle ? { oracle: options.oracle } : {}),
           ...(runs !== undefined ? { runs } : {}),
           log: (line) => console.log(`    ${line}`),
         });

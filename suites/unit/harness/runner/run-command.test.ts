@@ -113,6 +113,22 @@ describe('xvc run (harness runner)', function () {
     expectOneLineError(await runCli(['run', '--adapter', './no-such-adapter.ts'], 30_000), 1, /adapter module .* not found/);
   });
 
+  it('a subject that cannot start skips every instance with the reason; --require-adapters makes it a one-line error', async function () {
+    const r = await runCli(['run', '--suites-dir', suitesDir, '--out', outDir, '--adapter', 'exec:./no-such-emulator', '--json'], 30_000);
+    expect(r.code, r.stderr).to.equal(0);
+    const report = JSON.parse(r.stdout) as { instances: Array<{ outcome: string; reason: string }> };
+    expect(report.instances.length).to.be.greaterThan(0);
+    for (const i of report.instances) {
+      expect(i.outcome).to.equal('skip');
+      expect(i.reason).to.match(/subject 'exec-no-such-emulator' cannot start: .*no-such-emulator: not found/);
+    }
+    expectOneLineError(
+      await runCli(['run', '--suites-dir', suitesDir, '--out', outDir, '--adapter', 'exec:./no-such-emulator', '--require-adapters'], 30_000),
+      1,
+      /cannot start: .* \(--require-adapters\)/,
+    );
+  });
+
   it('runs the real corpus suite on the reference and reports its ISA coverage', async function () {
     const r = await runCli(['run', '--suite', 'isa/sst-80286~F6.4', '--out', outDir], 60_000);
     if (/lacks|no SingleStepTests/.test(r.stdout)) skipBecause(this, `the corpus suite cannot run here: ${r.stdout.split('\n').find((l) => /lacks|no SingleStepTests/.test(l))}`);
