@@ -1,0 +1,120 @@
+/**
+ * `npx tsx harness/adapters/qemu/bench.ts`: QEMU TCG's speed in MIPS on the shared benchmark
+ * workload (../shared/bench/README.md), measured through the qemu adapter, to calibrate this
+ * machine against the peer table there (QEMU 7.2 TCG about 1040 MIPS).
+ *
+ * flat_N.bin loads at 0x1000 and runs from there in flat 32-bit protected mode at full speed (the
+ * adapter never single-steps here) to its HLT, which the adapter notices by polling QEMU's halted
+ * flag every 2 ms; EAX is checked against the README's checksum. No breakpoint marks the end:
+ * QEMU (6.2 and later, accel/tcg/cpu-exec.c check_for_breakpoints) runs every instruction in a
+ * breakpoint's page as a one-instruction block, which here made it about 60 times slower. Two sizes
+ * are timed and subtracted, so QEMU's start-up and translation, and the adapter's own round trips
+ * drop out; the median of XVC_BENCH_REPEATS (default 3) pairs is reported. Besides wall-clock time
+ * it reports the CPU time QEMU's threads used (Linux /proc/PID/task/TID/schedstat, nanoseconds),
+ * which other load on a shared machine does not inflate. Time is measured only here, never in
+ * any semantics or test.
+ */
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CpuModelName } from '../../../reference-emulator/index.ts';
+import { flat32Setup } from '../../state/initial-state.ts';
+import { createQemuSubject } from './subject.ts';
+
+const BENCH_DIR = process.env.XVC_BENCH_DIR ?? fileURLToPath(new URL('../../../../shared/bench/', import.meta.url));
+const CHECKSUMS: Record<number, number> = { 1: 0x6df40bf6, 100000: 0xa3ec9110, 400000: 0xdb2e5489, 1000000: 0xca0b4049 };
+const SMALL = Number(process.env.XVC_BENCH_SMALL ?? 400_000);
+const LARGE = Number(process.env.XVC_BENCH_LARGE ?? 1_000_000);
+const REPEATS = Number(process.env.XVC_BENCH_REPEATS ?? 3);
+const LOAD_ADDRESS = 0x1000;
+/** flat.asm: mov esp, mov edi, mov ecx (5 bytes each), call work (5 bytes), then `done: hlt`. */
+const HLT_OFFSET = 20;
+const HLT = 0xf4;
+const MEMORY = 1 << 20;
+/** The xvc CPU model to run (modern is QEMU's -cpu max). */
+const CPU = (process.env.XVC_BENCH_CPU ?? 'modern') as CpuModelName;
+const PEER_QEMU_MIPS = 1040;
+/** How often the halted flag is read: the timing's resolution. */
+const HALT_POLL_MS = Number(process.env.XVC_BENCH_POLL_MS ?? 2);
+
+const instructionsBeforeHlt = (iterations: number): number => 7 + 1219 * iterations;
+
+/** CPU time of all of a process's threads in seconds, or NaN where /proc has no schedstat. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    let ns = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    return ns / 1e9;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+interface Timing {
+  wall: number;
+  cpu: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function main(): Promise<void> {
+  const subject = createQemuSubject({ exactStepLimit: 0, haltPollMaxMs: HALT_POLL_MS });
+  const images = new Map<number, Uint8Array>();
+  for (const iterations of [SMALL, LARGE]) {
+    const path = join(BENCH_DIR, `flat_${iterations}.bin`);
+    if (!existsSync(path)) throw new Error(`benchmark image ${path} not found (set XVC_BENCH_DIR)`);
+    const image = new Uint8Array(readFileSync(path));
+    if (image[HLT_OFFSET] !== HLT) throw new Error(`${path}: no HLT at offset ${HLT_OFFSET}; flat.asm changed?`);
+    images.set(iterations, image);
+  }
+
+  const timeOnce = async (iterations: number): Promise<Timing> => {
+    await subject.reset({ cpu: CPU, memorySize: MEMORY });
+    await subject.writeMemory(LOAD_ADDRESS, images.get(iterations)!);
+    const setup = flat32Setup({ eip: LOAD_ADDRESS });
+    for (const m of setup.memory) await subject.writeMemory(m.address, m.bytes);
+    await subject.setState(setup.state);
+    const cpuBefore = cpuSeconds(subject.processId);
+    const start = process.hrtime.bigint();
+    const stop = await subject.run({ maxInstructions: 2 * instructionsBeforeHlt(iterations) });
+    const wall = Number(process.hrtime.bigint() - start) / 1e9;
+    const cpu = cpuSeconds(subject.processId) - cpuBefore;
+    if (stop.kind !== 'halt') throw new Error(`flat_${iterations}: stopped by ${stop.kind}, not HLT`);
+    const end = await subject.getState();
+    if (end.eip !== LOAD_ADDRESS + HLT_OFFSET + 1) throw new Error(`flat_${iterations}: halted at EIP ${end.eip.toString(16)}, not after the HLT`);
+    const eax = end.regs.eax >>> 0;
+    if (eax !== CHECKSUMS[iterations]) throw new Error(`flat_${iterations}: checksum ${eax.toString(16)}, expected ${CHECKSUMS[iterations]?.toString(16)}`);
+    return { wall, cpu };
+  };
+
+  try {
+    const wallSamples: number[] = [];
+    const cpuSamples: number[] = [];
+    const difference = instructionsBeforeHlt(LARGE) - instructionsBeforeHlt(SMALL);
+    for (let i = 0; i < REPEATS; i++) {
+      const small = await timeOnce(SMALL);
+      const large = await timeOnce(LARGE);
+      const wallMips = difference / (large.wall - small.wall) / 1e6;
+      const cpuMips = difference / (large.cpu - small.cpu) / 1e6;
+      wallSamples.push(wallMips);
+      cpuSamples.push(cpuMips);
+      console.log(`run ${i + 1}: N=${SMALL} ${small.wall.toFixed(3)} s (cpu ${small.cpu.toFixed(3)}), N=${LARGE} ${large.wall.toFixed(3)} s (cpu ${large.cpu.toFixed(3)}) -> ${wallMips.toFixed(0)} MIPS wall, ${cpuMips.toFixed(0)} MIPS cpu`);
+    }
+    const wall = median(wallSamples);
+    const cpu = median(cpuSamples);
+    console.log(`checksums verified (N=${SMALL}: ${CHECKSUMS[SMALL]?.toString(16)}, N=${LARGE}: ${CHECKSUMS[LARGE]?.toString(16)})`);
+    console.log(`bench: QEMU TCG (${CPU}) through the qemu adapter ${wall.toFixed(0)} MIPS wall-clock, ${cpu.toFixed(0)} MIPS per CPU second (medians of ${REPEATS}); peer table ${PEER_QEMU_MIPS}, machine factor ${(wall / PEER_QEMU_MIPS).toFixed(2)} (wall) / ${(cpu / PEER_QEMU_MIPS).toFixed(2)} (cpu)`);
+  } finally {
+    await subject.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`qemu bench: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,426 @@
+/**
+ * The qemu adapter. Pure parts first, with no QEMU: the RSP packet codec (checksums, escapes,
+ * run-length encoding, framing across chunks), the monitor parsers and the instruction peek.
+ * Then qemu-system-i386 itself through the adapter contract: register and memory round trips,
+ * GDTR/IDTR/LDTR/TR and real-mode caches, short flat 32-bit and real-mode programs run both by a
+ * default subject (whose first 256 instructions are single-stepped) and by one that never steps
+ * (gdbstub continue), breakpoints, exact counts with REP, the debug-exit port, DIV by zero and a
+ * #GP with stopOnException, a triple fault, translate with paging off and on, snapshots, a missing
+ * binary, and that close() leaves no QEMU running. Two QEMU processes in all; a few seconds.
+ *
+ * Oracle: the embedded reference subject for program outcomes (same start state, same memory,
+ * compared field by field); hand-computed values for the codec and parsers.
+ *
+ * Leaves out: the benchmark (harness/adapters/qemu/bench.ts), migration, and every CPU model but
+ * `modern` beyond a start-up check. Without qemu-system-i386 the QEMU part is skipped with a
+ * printed reason, except under CI=true, where a missing QEMU fails.
+ */
+
+import { spawnSync } from 'node:child_process';
+import { expect } from 'chai';
+import type { ArchState, Subject } from '../../../../harness/adapter.ts';
+import { peekInstruction } from '../../../../harness/adapters/qemu/instruction-peek.ts';
+import { attrFromQemuFlags, parseGva2gpa, parseInfoMem, parseInfoRegisters } from '../../../../harness/adapters/qemu/monitor.ts';
+import { QEMU_BINARY, QemuStartError } from '../../../../harness/adapters/qemu/process.ts';
+import { decodePayload, escapeBinary, framePacket, rspChecksum, RspFrameParser, runLengthEncode } from '../../../../harness/adapters/qemu/rsp.ts';
+import { createQemuSubject } from '../../../../harness/adapters/qemu/subject.ts';
+import { createReferenceSubject } from '../../../../harness/adapters/reference/index.ts';
+import { flat32Setup, realModeSetup, segmentDescriptor, type InitialSetup } from '../../../../harness/state/initial-state.ts';
+import { SubjectError } from '../../../../harness/suite/run-instance.ts';
+import { skipBecause } from '../../../support/outcome.ts';
+
+const bytes = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text, 'latin1'));
+const text = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
+
+describe('qemu adapter: RSP packet codec', () => {
+  it("checksums are the payload's byte sum mod 256: 'g' is 0x67, 'OK' is 0x9a", () => {
+    expect(rspChecksum(bytes('g'))).to.equal(0x67);
+    expect(rspChecksum(bytes('OK'))).to.equal(0x9a);
+    expect(rspChecksum(new Uint8Array(0))).to.equal(0);
+    expect(rspChecksum(Uint8Array.from([0xff, 0x02]))).to.equal(0x01);
+  });
+
+  it('frames a payload as $payload#cs with two lower-case hex digits', () => {
+    expect(text(framePacket('g'))).to.equal('$g#67');
+    expect(text(framePacket('m1000,4'))).to.equal(`$m1000,4#${rspChecksum(bytes('m1000,4')).toString(16).padStart(2, '0')}`);
+    expect(text(framePacket(''))).to.equal('$#00');
+  });
+
+  it('escapes $ # } * as } followed by the byte XOR 0x20, and decodes them back', () => {
+    const raw = Uint8Array.from([0x24, 0x23, 0x7d, 0x2a, 0x41, 0x00]);
+    const escaped = escapeBinary(raw);
+    expect([...escaped]).to.deep.equal([0x7d, 0x04, 0x7d, 0x03, 0x7d, 0x5d, 0x7d, 0x0a, 0x41, 0x00]);
+    expect([...decodePayload(escaped)]).to.deep.equal([...raw]);
+  });
+
+  it("expands run-length encoding: '0* ' is 0 repeated 3 more times (' ' is 32 = 3 + 29)", () => {
+    expect(text(decodePayload(bytes('0* ')))).to.equal('0000');
+    expect(text(decodePayload(bytes('ab*"c')))).to.equal('abbbbbbc');
+    const registers = '00000000' + 'f0ff0000' + '0'.repeat(40) + 'ff';
+    expect(text(decodePayload(bytes(runLengthEncode(registers))))).to.equal(registers);
+    expect(runLengthEncode(registers).length).to.be.lessThan(registers.length);
+  });
+
+  it('never emits a run whose count character would be #, $, + or -', () => {
+    for (let n = 1; n < 120; n++) {
+      const encoded = runLengthEncode('7'.repeat(n));
+      for (let i = 0; i < encoded.length; i++) if (encoded[i] === '*') expect('#$+-').not.to.include(encoded[i + 1]);
+      expect(text(decodePayload(bytes(encoded)))).to.equal('7'.repeat(n));
+    }
+  });
+
+  it('rejects a run-length marker with nothing before it and an escape at the end', () => {
+    expect(() => decodePayload(bytes('* '))).to.throw(/nothing to repeat/);
+    expect(() => decodePayload(bytes('ab}'))).to.throw(/inside an escape/);
+  });
+
+  it('parses acknowledgements, interrupts and packets split across chunks, checking checksums', () => {
+    const parser = new RspFrameParser();
+    const frame = text(framePacket('OK'));
+    expect(parser.push(bytes('+' + frame.slice(0, 3)))).to.deep.equal([{ kind: 'ack' }]);
+    const events = parser.push(bytes(frame.slice(3) + '-\x03$OK#00'));
+    expect(events.map((e) => e.kind)).to.deep.equal(['packet', 'nak', 'interrupt', 'packet']);
+    expect(events[0]).to.include({ checksumOk: true });
+    expect(text((events[0] as { payload: Uint8Array }).payload)).to.equal('OK');
+    expect(events[3]).to.include({ checksumOk: false });
+  });
+});
+
+const INFO_REGISTERS_FLAT = [
+  'EAX=22446688 EBX=11223345 ECX=00000000 EDX=00000663',
+  'ESI=00000000 EDI=00000000 EBP=00000000 ESP=00008000',
+  'EIP=0000100f EFL=00000002 [-------] CPL=0 II=0 A20=1 SMM=0 HLT=1',
+  'ES =0010 00000000 ffffffff 00cf9300 DPL=0 DS   [-WA]',
+  'CS =0008 00000000 ffffffff 00cf9b00 DPL=0 CS32 [-RA]',
+  'SS =0010 00000000 ffffffff 00cf9300 DPL=0 DS   [-WA]',
+  'DS =0010 00000000 ffffffff 00cf9300 DPL=0 DS   [-WA]',
+  'FS =0010 00000000 ffffffff 00cf9300 DPL=0 DS   [-WA]',
+  'GS =0010 12345678 000fffff 12cf9334 DPL=0 DS   [-WA]',
+  'LDT=0000 00000000 0000ffff 00008200 DPL=0 LDT',
+  'TR =0000 00000000 0000ffff 00008b00 DPL=0 TSS32-busy',
+  'GDT=     00000800 00000017',
+  'IDT=     00012345 000007ff',
+  'CR0=00000011 CR2=00000000 CR3=00010000 CR4=00000000',
+  'DR0=00000000 DR1=00000000 DR2=00000000 DR3=00000000 ',
+  'DR6=ffff0ff0 DR7=00000400',
+  'EFER=0000000000000800',
+].join('\r\n');
+
+describe('qemu adapter: monitor parsers and instruction peek', () => {
+  it("reads registers, caches, tables and HLT from 'info registers'", () => {
+    const r = parseInfoRegisters(INFO_REGISTERS_FLAT);
+    expect(r).to.include({ eax: 0x22446688, ebx: 0x11223345, edx: 0x663, esp: 0x8000, eip: 0x100f, eflags: 2, cpl: 0, halted: true, cr0: 0x11, cr3: 0x10000, efer: 0x800 });
+    expect(r.segs.cs).to.deep.equal({ sel: 8, base: 0, limit: 0xffffffff, attr: 0xc09b });
+    // QEMU's flags keep the descriptor's base and limit bits too: only the attribute bits survive.
+    expect(r.segs.gs).to.deep.equal({ sel: 0x10, base: 0x12345678, limit: 0xfffff, attr: 0xc093 });
+    expect(r.tr).to.deep.equal({ sel: 0, base: 0, limit: 0xffff, attr: 0x8b });
+    expect(r.gdtr).to.deep.equal({ base: 0x800, limit: 0x17 });
+    expect(r.idtr).to.deep.equal({ base: 0x12345, limit: 0x7ff });
+    expect(attrFromQemuFlags(0x12cf9334)).to.equal(0xc093);
+  });
+
+  it('fails with the missing field named', () => {
+    expect(() => parseInfoRegisters('EAX=0')).to.throw(/EFER|HLT|EBX/);
+  });
+
+  it("reads 'gva2gpa' and 'info mem' output", () => {
+    expect(parseGva2gpa('gpa: 0x5123\r\n')).to.equal(0x5123);
+    expect(parseGva2gpa('Unmapped\r\n')).to.equal(null);
+    expect(parseInfoMem('00000000-00400000 00400000 -rw\r\n00400000-00401000 00001000 ur-\r\n')).to.deep.equal([
+      { start: 0, end: 0x400000, user: false, writable: true },
+      { start: 0x400000, end: 0x401000, user: true, writable: false },
+    ]);
+    expect(parseInfoMem('PG disabled\r\n')).to.deep.equal([]);
+  });
+
+  it('recognises HLT, OUT imm8/DX, INT n/INT3/INTO and REP string forms behind prefixes', () => {
+    expect(peekInstruction(Uint8Array.of(0xf4), true)).to.deep.equal({ kind: 'hlt', length: 1 });
+    expect(peekInstruction(Uint8Array.of(0x2e, 0xf4), false)).to.deep.equal({ kind: 'hlt', length: 2 });
+    expect(peekInstruction(Uint8Array.of(0xe6, 0xf4), true)).to.deep.equal({ kind: 'out-port', length: 2, port: 0xf4, width: 1 });
+    expect(peekInstruction(Uint8Array.of(0x66, 0xef), true)).to.deep.equal({ kind: 'out-port', length: 2, port: 'dx', width: 2 });
+    expect(peekInstruction(Uint8Array.of(0xcd, 0x21), false)).to.deep.equal({ kind: 'software-interrupt', length: 2, vector: 0x21 });
+    expect(peekInstruction(Uint8Array.of(0xcc), false)).to.deep.equal({ kind: 'software-interrupt', length: 1, vector: 3 });
+    expect(peekInstruction(Uint8Array.of(0xf3, 0xa4), true)).to.deep.equal({ kind: 'rep-string', length: 2 });
+    expect(peekInstruction(Uint8Array.of(0xa4), true)).to.deep.equal({ kind: 'other', system: false });
+    expect(peekInstruction(Uint8Array.of(0xf7, 0xf1), true)).to.deep.equal({ kind: 'other', system: false });
+  });
+
+  it('marks instructions that can change descriptor caches, tables or privilege as system', () => {
+    for (const code of [[0x8e, 0xd8], [0x1f], [0x0f, 0xa1], [0xea, 0, 0, 8, 0], [0xcf], [0xff, 0x2d], [0x0f, 0x01, 0x15], [0x0f, 0x00, 0xd8], [0x66, 0x0f, 0xb2, 0x00], [0x0f, 0x22, 0xc0]]) {
+      expect(peekInstruction(Uint8Array.from(code), true), code.map((b) => b.toString(16)).join(' ')).to.deep.equal({ kind: 'other', system: true });
+    }
+    for (const code of [[0x8b, 0xd8], [0xff, 0x15], [0x0f, 0x20, 0xc0], [0x0f, 0xa2]]) {
+      expect(peekInstruction(Uint8Array.from(code), true), code.map((b) => b.toString(16)).join(' ')).to.deep.equal({ kind: 'other', system: false });
+    }
+    // Unreadable code (nothing peeked) is treated as system, so everything is re-read.
+    expect(peekInstruction(new Uint8Array(0), true)).to.deep.equal({ kind: 'other', system: true });
+  });
+});
+
+function qemuAvailable(): boolean {
+  const probe = spawnSync(QEMU_BINARY, ['--version'], { stdio: 'ignore' });
+  return !probe.error && probe.status === 0;
+}
+
+const MEMORY = 1 << 20;
+const FLAT = flat32Setup({ eip: 0x1000, regs: { esp: 0x8000 } });
+
+async function prepare(subject: Subject, setup: InitialSetup, program: readonly number[], at = 0x1000): Promise<void> {
+  await subject.reset({ cpu: 'modern', memorySize: MEMORY });
+  for (const m of setup.memory) await subject.writeMemory(m.address, m.bytes);
+  await subject.writeMemory(at, Uint8Array.from(program));
+  await subject.setState(setup.state);
+}
+
+describe('qemu adapter: qemu-system-i386 through the contract', function () {
+  this.timeout(60_000);
+  /** The default subject: the first 256 instructions of every run single-stepped. */
+  let qemu: Subject;
+  /** One that never steps, so full-speed runs (gdbstub continue) are tested too. */
+  let fullSpeed: Subject;
+  const reference = createReferenceSubject();
+
+  before(function () {
+    if (!qemuAvailable()) {
+      if (process.env.CI === 'true') throw new Error(`${QEMU_BINARY} is missing and CI=true: install the Debian package qemu-system-x86`);
+      skipBecause(this, `${QEMU_BINARY} not found (Debian package qemu-system-x86)`);
+    }
+    qemu = createQemuSubject();
+    fullSpeed = createQemuSubject({ exactStepLimit: 0 });
+  });
+
+  after(async () => {
+    await qemu?.close();
+    await fullSpeed?.close();
+  });
+
+  /** Runs the program on QEMU and on the reference from the same start; returns both stops and states. */
+  async function both(qemuSubject: Subject, setup: InitialSetup, program: readonly number[], limits: Parameters<Subject['run']>[0], extra: Array<[number, number[]]> = []) {
+    const results: Array<{ stop: Awaited<ReturnType<Subject['run']>>; state: ArchState; stack: Uint8Array }> = [];
+    for (const subject of [qemuSubject, reference]) {
+      await prepare(subject, setup, program, setup.state.segs.cs.base + setup.state.eip);
+      for (const [address, data] of extra) await subject.writeMemory(address, Uint8Array.from(data));
+      const stop = await subject.run(limits);
+      const state = await subject.getState();
+      const sp = (state.segs.ss.base + (state.segs.ss.attr & 0x4000 ? state.regs.esp : state.regs.esp & 0xffff)) >>> 0;
+      results.push({ stop, state, stack: await subject.readMemory(sp - 32, 32) });
+    }
+    return { qemu: results[0]!, reference: results[1]! };
+  }
+
+  it('round-trips registers, EFLAGS and memory, and reads 0xFF beyond RAM', async () => {
+    await prepare(qemu, FLAT, [0xf4]);
+    const state: ArchState = { ...FLAT.state, regs: { eax: 0x11223344, ecx: 0xffffffff, edx: 0x80000000, ebx: 1, esp: 0x7ffc, ebp: 0xdeadbeef, esi: 0x55aa55aa, edi: 0x12345678 }, eflags: 0x8d7, eip: 0x1234 };
+    await qemu.setState(state);
+    expect(await qemu.getState()).to.deep.equal(state);
+    const data = Uint8Array.from({ length: 5000 }, (_, i) => (i * 7 + 3) & 0xff);
+    await qemu.writeMemory(0x20001, data);
+    expect([...(await qemu.readMemory(0x20001, data.length))]).to.deep.equal([...data]);
+    expect([...(await qemu.readMemory(MEMORY - 2, 4))]).to.deep.equal([0, 0, 0xff, 0xff]);
+    await expectRejection(qemu.writeMemory(MEMORY - 1, Uint8Array.of(1, 2)), /outside RAM/);
+  });
+
+  it('sets GDTR, IDTR, LDTR and TR and reads them back (TR as QEMU caches it after LTR: available)', async () => {
+    await prepare(qemu, FLAT, [0xf4]);
+    const gdt = new Uint8Array(0x30);
+    gdt.set(segmentDescriptor(0, 0xffffffff, 0xc09b), 0x08);
+    gdt.set(segmentDescriptor(0, 0xffffffff, 0xc093), 0x10);
+    gdt.set(segmentDescriptor(0x3000, 0x67, 0x8b), 0x18);
+    gdt.set(segmentDescriptor(0x3100, 0x1f, 0x82), 0x20);
+    gdt.set(segmentDescriptor(0x40000, 0xfff, 0x4093), 0x28);
+    await qemu.writeMemory(0x800, gdt);
+    const state: ArchState = {
+      ...FLAT.state,
+      segs: { ...FLAT.state.segs, fs: { sel: 0x28, base: 0x40000, limit: 0xfff, attr: 0x4093 } },
+      gdtr: { base: 0x800, limit: 0x2f },
+      idtr: { base: 0x12345, limit: 0x7ff },
+      ldtr: { sel: 0x20, base: 0x3100, limit: 0x1f, attr: 0x82 },
+      tr: { sel: 0x18, base: 0x3000, limit: 0x67, attr: 0x8b },
+    };
+    await qemu.setState(state);
+    expect(await qemu.getState()).to.deep.equal({ ...state, tr: { ...state.tr, attr: 0x89 } });
+    // The loader's temporary descriptors are gone: the GDT holds what the test wrote.
+    expect([...(await qemu.readMemory(0x800, gdt.length))]).to.deep.equal([...gdt]);
+    // And back to the null TR and LDTR of flat32Setup (a CPU reset underneath).
+    await qemu.setState(FLAT.state);
+    expect(await qemu.getState()).to.deep.equal(FLAT.state);
+  });
+
+  it('loads real-mode caches exactly: code attributes on CS, an unreal 4 GiB limit on FS', async () => {
+    await prepare(qemu, FLAT, [0xf4]);
+    const real = realModeSetup({ cs: 0x100, ip: 0x10, dataSegment: 0x200 }).state;
+    const unreal: ArchState = { ...real, segs: { ...real.segs, fs: { ...real.segs.fs, limit: 0xffffffff, attr: 0x8093 } } };
+    await qemu.setState(unreal);
+    expect(await qemu.getState()).to.deep.equal(unreal);
+  });
+
+  it('loads 16-bit protected mode and virtual-8086 states, and runs an INC in each', async () => {
+    await prepare(qemu, FLAT, [0xf4]);
+    await qemu.writeMemory(0x10000, Uint8Array.of(0x40, 0xf4)); // inc ax; hlt (16-bit code)
+    const prot16: ArchState = {
+      ...FLAT.state,
+      eip: 0,
+      segs: { ...FLAT.state.segs, cs: { sel: 0x08, base: 0x10000, limit: 0xffff, attr: 0x9b }, ss: { sel: 0x10, base: 0x20000, limit: 0xffff, attr: 0x93 } },
+    };
+    await qemu.setState(prot16);
+    expect(await qemu.getState()).to.deep.equal(prot16);
+    expect(await qemu.run({ maxInstructions: 10 })).to.deep.equal({ kind: 'halt' });
+    expect((await qemu.getState()).eip).to.equal(2);
+    // Virtual-8086 mode: real-mode-style caches with DPL 3 (attr 0xF3); HLT there is #GP, so stop at a breakpoint.
+    const v86Segment = { sel: 0x1000, base: 0x10000, limit: 0xffff, attr: 0xf3 };
+    const v86: ArchState = { ...FLAT.state, eip: 0, eflags: 0x20002, segs: { es: v86Segment, cs: v86Segment, ss: v86Segment, ds: v86Segment, fs: v86Segment, gs: v86Segment } };
+    await qemu.setState(v86);
+    expect(await qemu.getState()).to.deep.equal(v86);
+    expect(await qemu.run({ maxInstructions: 10, breakpoints: [0x10001] })).to.deep.equal({ kind: 'breakpoint', eip: 1 });
+    expect((await qemu.getState()).regs.eax).to.equal(1);
+  });
+
+  // mov eax, 0x11223344; add eax, 1; push eax; pop ebx; add eax, ebx; shl eax, 3; sbb ecx, ecx; hlt
+  const FLAT_PROGRAM = [0xb8, 0x44, 0x33, 0x22, 0x11, 0x83, 0xc0, 0x01, 0x50, 0x5b, 0x01, 0xd8, 0xc1, 0xe0, 0x03, 0x19, 0xc9, 0xf4];
+
+  for (const [how, maxInstructions, stepped] of [['single-stepped', 100_000, true], ['at full speed', 100_000, false]] as const) {
+    const subject = (): Subject => (stepped ? qemu : fullSpeed);
+
+    it(`runs a flat 32-bit program to HLT ${how}, ending in the reference's state`, async () => {
+      const { qemu: q, reference: r } = await both(subject(), FLAT, FLAT_PROGRAM, { maxInstructions });
+      expect(q.stop).to.deep.equal({ kind: 'halt' });
+      expect(q.stop).to.deep.equal(r.stop);
+      expect(q.state).to.deep.equal(r.state);
+      expect([...q.stack]).to.deep.equal([...r.stack]);
+    });
+
+    it(`runs a real-mode program with an INT 0x21 handler ${how}, as the reference`, async () => {
+      const real = realModeSetup({ cs: 0x100, ip: 0x10, dataSegment: 0x200, regs: { esp: 0x1000 } });
+      // mov ax, 0x1234; int 0x21; push ax; pop bx; mov [0x20], bx; hlt  -- the handler adds 1 to AX and IRETs.
+      const program = [0xb8, 0x34, 0x12, 0xcd, 0x21, 0x50, 0x5b, 0x89, 0x1e, 0x20, 0x00, 0xf4];
+      const { qemu: q, reference: r } = await both(subject(), real, program, { maxInstructions }, [[0x21 * 4, [0x00, 0x30, 0x00, 0x00]], [0x3000, [0x40, 0xcf]]]);
+      expect(q.stop).to.deep.equal({ kind: 'halt' });
+      expect(q.state).to.deep.equal(r.state);
+      expect(q.state.regs.ebx).to.equal(0x1235);
+      expect([...q.stack]).to.deep.equal([...r.stack]);
+    });
+
+    it(`stops before a breakpoint and resumes from it ${how}`, async () => {
+      for (const s of [subject(), reference]) {
+        await prepare(s, FLAT, [0x40, 0x40, 0x40, 0xf4]);
+        expect(await s.run({ maxInstructions, breakpoints: [0x1002] })).to.deep.equal({ kind: 'breakpoint', eip: 0x1002 });
+        expect((await s.getState()).regs.eax).to.equal(2);
+        expect(await s.run({ maxInstructions, breakpoints: [0x1002] })).to.deep.equal({ kind: 'halt' });
+        expect((await s.getState()).regs.eax).to.equal(3);
+      }
+    });
+
+    it(`stops DIV by zero as vector 0 with stopOnException ${how}, state as before the DIV`, async () => {
+      // mov eax, 5; xor ecx, ecx; div ecx; hlt
+      const { qemu: q, reference: r } = await both(subject(), FLAT, [0xb8, 5, 0, 0, 0, 0x31, 0xc9, 0xf7, 0xf1, 0xf4], { maxInstructions, stopOnException: true });
+      expect(q.stop).to.deep.equal({ kind: 'exception', vector: 0 });
+      expect(q.state).to.deep.equal(r.state);
+      expect(q.state.eip).to.equal(0x1007);
+      // At full speed the frame QEMU pushed stays below ESP (a declared quirk); stepped runs put the bytes back.
+      if (stepped) expect([...q.stack]).to.deep.equal([...r.stack]);
+    });
+
+    it(`reports a #GP error code with stopOnException ${how}`, async () => {
+      // mov ax, 0x13; mov ds, ax: the flat data segment (DPL 0) with RPL 3 is #GP(0x10) (SDM Vol. 2B, MOV)
+      const { qemu: q } = await both(subject(), FLAT, [0x66, 0xb8, 0x13, 0x00, 0x8e, 0xd8, 0xf4], { maxInstructions, stopOnException: true });
+      expect(q.stop).to.deep.equal({ kind: 'exception', vector: 13, errorCode: 0x10 });
+      expect(q.state.eip).to.equal(0x1004);
+      expect(q.state.idtr).to.deep.equal(FLAT.state.idtr);
+    });
+  }
+
+  it('counts single-stepped instructions exactly, a REP MOVSB as one', async () => {
+    // mov ecx, 5; mov esi, 0x2000; mov edi, 0x3000; rep movsb; inc eax; inc eax; hlt
+    const program = [0xb9, 5, 0, 0, 0, 0xbe, 0, 0x20, 0, 0, 0xbf, 0, 0x30, 0, 0, 0xf3, 0xa4, 0x40, 0x40, 0xf4];
+    for (const budget of [4, 5]) {
+      const { qemu: q, reference: r } = await both(qemu, FLAT, program, { maxInstructions: budget });
+      expect(q.stop).to.deep.equal({ kind: 'limit' });
+      expect(q.state).to.deep.equal(r.state);
+    }
+  });
+
+  it('ends at the debug-exit port: single-stepped with the state kept, at full speed with QEMU gone', async () => {
+    const program = [0xb0, 0x2a, 0xe6, 0xf4, 0xf4]; // mov al, 42; out 0xf4, al; hlt
+    const { qemu: q, reference: r } = await both(qemu, FLAT, program, { maxInstructions: 100_000 });
+    expect(q.stop).to.deep.equal({ kind: 'exit-port', status: (42 << 1) | 1 });
+    expect(q.state).to.deep.equal(r.state);
+    await prepare(fullSpeed, FLAT, program);
+    expect(await fullSpeed.run({ maxInstructions: 100_000 })).to.deep.equal({ kind: 'exit-port', status: (42 << 1) | 1 });
+    await expectRejection(fullSpeed.getState(), /debug-exit port/);
+  });
+
+  it('reports a triple fault as a shutdown', async () => {
+    for (const subject of [qemu, fullSpeed]) {
+      await prepare(subject, FLAT, [0x0f, 0x0b]); // ud2 with an empty IDT: #UD, #GP, #DF, shutdown
+      expect((await subject.run({ maxInstructions: 100_000 })).kind).to.equal('shutdown');
+      expect((await subject.getState()).eip).to.equal(0x1000);
+    }
+  });
+
+  it('translates identically with paging off and through 32-bit page tables with paging on', async () => {
+    await prepare(qemu, FLAT, [0xf4]);
+    expect(await qemu.translate!(0x12345)).to.deep.equal({ physical: 0x12345 });
+    const pageDirectory = Buffer.alloc(4096);
+    const lowTable = Buffer.alloc(4096);
+    const highTable = Buffer.alloc(4096);
+    pageDirectory.writeUInt32LE(0x11000 | 0x7, 0); // 0-4 MiB: present, writable, user
+    pageDirectory.writeUInt32LE(0x12000 | 0x7, 4); // 4-8 MiB
+    for (let i = 0; i < 256; i++) lowTable.writeUInt32LE((i << 12) | 0x3, i * 4); // identity, supervisor, writable
+    highTable.writeUInt32LE(0x5000 | 0x5, 0); // 0x400000 -> 0x5000, user, read-only
+    await qemu.writeMemory(0x10000, pageDirectory);
+    await qemu.writeMemory(0x11000, lowTable);
+    await qemu.writeMemory(0x12000, highTable);
+    await qemu.setState({ ...FLAT.state, cr3: 0x10000, cr0: 0x80000011 });
+    expect(await qemu.translate!(0x1234)).to.deep.equal({ physical: 0x1234, writable: true, user: false });
+    expect(await qemu.translate!(0x400123)).to.deep.equal({ physical: 0x5123, writable: false, user: true });
+    expect(await qemu.translate!(0x401000)).to.deep.equal({ physical: null });
+  });
+
+  it('restores a snapshot taken before a run', async () => {
+    await prepare(fullSpeed, FLAT, [0x40, 0xa3, 0, 0x20, 0, 0, 0xf4]); // inc eax; mov [0x2000], eax; hlt
+    const blob = await fullSpeed.snapshot!();
+    expect(await fullSpeed.run({ maxInstructions: 100_000 })).to.deep.equal({ kind: 'halt' });
+    expect((await fullSpeed.getState()).regs.eax).to.equal(1);
+    await fullSpeed.restore!(blob);
+    expect(await fullSpeed.getState()).to.deep.equal(FLAT.state);
+    expect([...(await fullSpeed.readMemory(0x2000, 4))]).to.deep.equal([0, 0, 0, 0]);
+    expect(await fullSpeed.run({ maxInstructions: 100_000 })).to.deep.equal({ kind: 'halt' });
+    expect([...(await fullSpeed.readMemory(0x2000, 4))]).to.deep.equal([1, 0, 0, 0]);
+    await expectRejection(qemu.restore!(blob), /another QEMU process/);
+  });
+
+  it('names qemu-system-i386 and the Debian package when the binary is missing', async () => {
+    const missing = createQemuSubject({ binary: 'qemu-system-i386-not-installed' });
+    try {
+      await missing.reset({ cpu: 'modern', memorySize: MEMORY });
+      expect.fail('reset() started a missing binary');
+    } catch (error) {
+      expect(error).to.be.instanceOf(QemuStartError);
+      expect((error as Error).message).to.match(/qemu-system-i386.*not found.*qemu-system-x86/);
+      expect((error as Error).message).not.to.include('\n');
+    } finally {
+      await missing.close();
+    }
+  });
+
+  it('leaves no QEMU process behind after close()', async () => {
+    const subject = createQemuSubject();
+    await subject.reset({ cpu: 'i486', memorySize: MEMORY });
+    const pid = subject.processId;
+    expect(pid).to.be.a('number');
+    expect(() => process.kill(pid!, 0)).not.to.throw();
+    await subject.close();
+    expect(() => process.kill(pid!, 0)).to.throw(/ESRCH/);
+  });
+});
+
+async function expectRejection(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
+  try {
+    await promise;
+  } catch (error) {
+    expect((error as Error).message).to.match(pattern);
+    if (error instanceof SubjectError) expect(error.kind).to.be.a('string');
+    return;
+  }
+  expect.fail(`expected a rejection matching ${pattern}`);
+}
