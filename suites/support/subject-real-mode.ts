@@ -97,8 +97,9 @@ export function realModeState(setup: RealModeSetup): ArchState {
     eip: setup.ip ?? DEFAULT_IP,
     eflags: ((setup.eflags ?? 0x2) | 0x2) >>> 0,
     segs: { es: seg('es'), cs: seg('cs'), ss: seg('ss'), ds: seg('ds'), fs: seg('fs'), gs: seg('gs') },
-    // ET reads 1 after reset on the 386 and later with a coprocessor interface (SDM Vol. 3A, 9.1.1); the 286's MSW has no bit 4.
-    cr0: (setup.cr0 ?? (setup.cpu === 'i286' ? 0 : 0x10)) >>> 0,
+    // ET reads 1 after reset on the 386 and later with a coprocessor interface (SDM Vol. 3A, 9.1.1) and is hardcoded to 1
+    // from the P6 on (Vol. 3A, 2.5), so a setup's CR0 gets it there too; the 286's MSW has no bit 4.
+    cr0: ((setup.cr0 ?? 0) | (setup.cpu === 'i286' ? 0 : 0x10)) >>> 0,
     cr2: 0,
     cr3: 0,
     cr4: (setup.cr4 ?? 0) >>> 0,
