@@ -43,7 +43,10 @@ const HELP = `usage: xvc run [options]
   --list              list the selected instances and exit
   --tap               print the TAP stream on stdout
   --json              print the JSON report on stdout
-  --require-adapters  a subject that cannot start fails the run instead of skipping`;
+  --require-adapters  a subject that cannot start fails the run instead of skipping
+  --fail-on WHAT      what makes the exit status 1: fail (default: a fail or an error), error (only an
+                      error: a third-party emulator's wrong answers are findings, a broken run is not),
+                      or never`;
 
 export async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -62,6 +65,7 @@ export async function main(argv: string[]): Promise<number> {
       tap: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       'require-adapters': { type: 'boolean', default: false },
+      'fail-on': { type: 'string' },
       'suites-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -72,6 +76,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (values.tap && values.json) throw new UsageError('--tap and --json both want stdout; choose one');
   const tier = parseChoice('--tier', values.tier, TIERS, 'quick');
+  const failOn = parseChoice('--fail-on', values['fail-on'], ['fail', 'error', 'never'] as const, 'fail');
   const seed = parseNumber('--seed', values.seed, Math.floor(Math.random() * 0x7fffffff), 0x7fffffff);
   const runs = values.runs === undefined ? undefined : parseNumber('--runs', values.runs, 0, 1e9);
   const jobs = parseNumber('--jobs', values.jobs, 1, 64);
@@ -147,7 +152,8 @@ export async function main(argv: string[]): Promise<number> {
   if (values.tap) process.stdout.write(written.tap);
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   for (const line of closingLines(report.counts)) say(line);
-  return report.counts.fail + report.counts.error > 0 ? 1 : 0;
+  const failing = failOn === 'never' ? 0 : failOn === 'error' ? report.counts.error : report.counts.fail + report.counts.error;
+  return failing > 0 ? 1 : 0;
 }
 
 function firstLine(e: unknown): string {

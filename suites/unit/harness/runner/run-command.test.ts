@@ -106,6 +106,14 @@ describe('xvc run (harness runner)', function () {
     expect(report.instances.map((i) => i.name)).to.deep.equal(['demo/fail', 'demo/zz-after']);
   });
 
+  it('--fail-on error keeps a wrong answer out of the exit status, --fail-on fail (the default) does not', async function () {
+    const failing = ['run', '--suites-dir', suitesDir, '--out', outDir, '--grep', '^demo/fail$'];
+    expect((await runCli(failing, 30_000)).code, 'default').to.equal(1);
+    expect((await runCli([...failing, '--fail-on', 'error'], 30_000)).code, '--fail-on error').to.equal(0);
+    expect((await runCli([...failing, '--fail-on', 'never'], 30_000)).code, '--fail-on never').to.equal(0);
+    expectOneLineError(await runCli([...failing, '--fail-on', 'sometimes'], 30_000), 2, /--fail-on takes one of fail, error, never/);
+  });
+
   it('an empty selection, a bad tier and an unknown adapter are one-line errors', async function () {
     expectOneLineError(await runCli(['run', '--suites-dir', suitesDir, '--suite', 'nothing/here'], 30_000), 2, /no suite instance matches --suite nothing\/here/);
     expectOneLineError(await runCli(['run', '--tier', 'huge'], 30_000), 2, /--tier takes one of quick, full, soak/);
