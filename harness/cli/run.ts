@@ -45,8 +45,8 @@ const HELP = `usage: xvc run [options]
   --json              print the JSON report on stdout
   --require-adapters  a subject that cannot start fails the run instead of skipping
   --fail-on WHAT      what makes the exit status 1: fail (default: a fail or an error), error (only an
-                      error: a third-party emulator's wrong answers are findings, a broken run is not),
-                      or never`;
+                      error), harness (only an error of xvc's own: a third-party emulator's wrong
+                      answers, crashes and hangs are findings, a broken harness is not), or never`;
 
 export async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -76,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (values.tap && values.json) throw new UsageError('--tap and --json both want stdout; choose one');
   const tier = parseChoice('--tier', values.tier, TIERS, 'quick');
-  const failOn = parseChoice('--fail-on', values['fail-on'], ['fail', 'error', 'never'] as const, 'fail');
+  const failOn = parseChoice('--fail-on', values['fail-on'], ['fail', 'error', 'harness', 'never'] as const, 'fail');
   const seed = parseNumber('--seed', values.seed, Math.floor(Math.random() * 0x7fffffff), 0x7fffffff);
   const runs = values.runs === undefined ? undefined : parseNumber('--runs', values.runs, 0, 1e9);
   const jobs = parseNumber('--jobs', values.jobs, 1, 64);
@@ -152,7 +152,11 @@ export async function main(argv: string[]): Promise<number> {
   if (values.tap) process.stdout.write(written.tap);
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   for (const line of closingLines(report.counts)) say(line);
-  const failing = failOn === 'never' ? 0 : failOn === 'error' ? report.counts.error : report.counts.fail + report.counts.error;
+  const failing =
+    failOn === 'never' ? 0
+    : failOn === 'harness' ? records.filter((r) => r.outcome === 'error' && r.errorKind === 'harness').length
+    : failOn === 'error' ? report.counts.error
+    : report.counts.fail + report.counts.error;
   return failing > 0 ? 1 : 0;
 }
 

@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import { basename, join } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { CPU_MODEL_NAMES, decodeBytes, FORMS, cpuModel, type FormRecord } from '../../reference-emulator/index.ts';
-import { createReferenceSubject } from '../adapters/reference/index.ts';
+import type { Subject } from '../adapter.ts';
+import { resolveSubject } from '../runner/subjects.ts';
 import { defaultSstDir, flagsMaskFor, formKeyFromFileName, listMooFiles, REAL_MODE_SUBDIR } from '../sst/corpus.ts';
 import { DEFAULT_KNOWN_DIFFERENCES, loadSstContext } from '../sst/context.ts';
 import { readMooFile } from '../sst/moo.ts';
@@ -20,7 +21,7 @@ import { InputError, UsageError } from './errors.ts';
 const HELP = `usage: xvc sst [FILE...] [options]
   FILE                  MOO or MOO.gz files, or folders of them (default: every file of the corpus in $XVC_SST_DIR or ../shared)
   --cpu MODEL           ${CPU_MODEL_NAMES.join(', ')} (default i286)
-  --adapter NAME        the subject (default reference)
+  --adapter SPEC        the subject, as for xvc run: reference (default), qemu, unicorn, v86, ./module.ts, exec:CMD
   --known FILE          known differences (default fixtures/sst/known-differences-80286.json)
   --details N           failures shown per form (default 1)
   --json                print results as JSON`;
@@ -44,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const cpu = parseChoice('--cpu', values.cpu, CPU_MODEL_NAMES, 'i286');
   const adapter = values.adapter ?? 'reference';
-  if (adapter !== 'reference') throw new UsageError(`adapter '${adapter}' is not available (this build has: reference)`);
+  const resolved = await resolveSubject(adapter);
   const details = values.details === undefined ? 1 : Number.parseInt(values.details, 10);
   if (!Number.isInteger(details) || details < 0) throw new UsageError(`--details takes a whole number, got '${values.details}'`);
 
@@ -70,7 +71,17 @@ export async function main(argv: string[]): Promise<number> {
   if (!existsSync(metadataPath)) throw new InputError(`corpus metadata not found at ${metadataPath} (set XVC_SST_DIR)`);
   const { metadata, revoked, known } = await loadSstContext(corpusDir, values.known ?? DEFAULT_KNOWN_DIFFERENCES);
 
-  const subject = createReferenceSubject();
+  let subject: Subject;
+  try {
+    subject = await resolved.subjects();
+  } catch (e) {
+    throw new InputError(`subject '${resolved.name}' cannot start: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
+  }
+  // A subject that cannot be the model the corpus was captured on would only report noise.
+  if (!subject.capabilities.cpuModels.includes(cpu)) {
+    await subject.close();
+    throw new UsageError(`subject '${resolved.name}' cannot be CPU model ${cpu} (it offers ${subject.capabilities.cpuModels.join(', ')}); choose one with --cpu`);
+  }
   await subject.reset({ cpu, memorySize: 16 * 1024 * 1024 });
   const results: FormResult[] = [];
   for (const path of files) {

@@ -5,8 +5,10 @@
  *   function) returning a Subject;
  * - `exec:CMD`: an out-of-process subject, `sh -c CMD` speaking xvc-subject/1 on stdio
  *   (harness/adapters/exec/);
- * - `socket:HOST:PORT` or `socket:/path/to.sock`: a running xvc-subject/1 server.
- * The third-party adapters (qemu, unicorn, v86) arrive with the adapters issue.
+ * - `socket:HOST:PORT` or `socket:/path/to.sock`: a running xvc-subject/1 server;
+ * - `qemu`, `unicorn`, `v86`: the third-party emulators in the box, each run out of process as
+ *   its own subject server (harness/adapters/built-in.ts). One that is not installed fails its
+ *   factory with the reason, which `xvc run` reports as a skip unless --require-adapters.
  *
  * Out-of-process timeouts come from XVC_SUBJECT_TIMEOUT_MS (each call), XVC_SUBJECT_RUN_TIMEOUT_MS
  * (`run`) and XVC_SUBJECT_START_TIMEOUT_MS (the hello), so worker processes see them too.
@@ -23,6 +25,7 @@ import type { Hello } from '../adapters/exec/protocol.ts';
 import { parseSocketAddress } from '../adapters/exec/socket-transport.ts';
 import type { Subject, SubjectFactory } from '../adapter.ts';
 import { InputError, UsageError } from '../cli/errors.ts';
+import { BUILT_IN_THIRD_PARTY, serverCommand } from '../adapters/built-in.ts';
 
 export interface ResolvedSubject {
   /** The name reports are filed under (adapter name, or the module's file name). */
@@ -32,7 +35,7 @@ export interface ResolvedSubject {
   isReference: boolean;
 }
 
-export const BUILT_IN_ADAPTERS = ['reference'] as const;
+export const BUILT_IN_ADAPTERS = ['reference', ...BUILT_IN_THIRD_PARTY.map((a) => a.name)] as const;
 
 const TIMEOUT_VARIABLES = {
   callTimeoutMs: 'XVC_SUBJECT_TIMEOUT_MS',
@@ -80,6 +83,20 @@ function remoteFactory(create: (options: RemoteSubjectOptions) => Promise<Remote
 
 export async function resolveSubject(spec: string): Promise<ResolvedSubject> {
   if (spec === 'reference') return { name: 'reference', spec, subjects: async () => createReferenceSubject(), isReference: true };
+  const builtIn = BUILT_IN_THIRD_PARTY.find((a) => a.name === spec);
+  if (builtIn) {
+    const remote = remoteFactory((options) => createExecSubject(serverCommand(builtIn), options));
+    let checked = false;
+    const subjects: SubjectFactory = async () => {
+      if (!checked) {
+        const missing = builtIn.missing();
+        if (missing !== undefined) throw new Error(missing);
+        checked = true;
+      }
+      return remote();
+    };
+    return { name: builtIn.name, spec, subjects, isReference: false };
+  }
   if (spec.startsWith('.') || spec.startsWith('/')) {
     const path = resolve(spec);
     if (!existsSync(path)) throw new InputError(`adapter module ${spec} not found`);

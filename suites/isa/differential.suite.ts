@@ -1,7 +1,8 @@
 // isa/differential: random instruction sequences on the subject under test against an oracle
 // (DESIGN.md, "The suites", isa: "differential against QEMU"), one instance per mode:
 // isa/differential~real (real mode after reset) and isa/differential~flat32 (flat 32-bit protected
-// mode at CPL 0), CPU model `modern`.
+// mode at CPL 0), CPU model `modern`; the same on the `p6` model as isa/differential~p6-real and ~p6-flat32;
+// and documented forms only as ~real-documented and ~flat32-documented.
 //
 // Checked: fast-check draws programs of 1..N instructions from every general-purpose form of the
 // instruction table valid in the mode and model (differential/forms.ts says which forms are left
@@ -27,7 +28,8 @@ import { runDifferential } from './differential/check.ts';
 import { cpuModeOf } from './differential/forms.ts';
 import type { DifferentialMode } from './differential/layout.ts';
 
-const CPU: CpuModelName = 'modern';
+/** `modern` is the default model; the p6 instances let a subject that is only a P6 (v86) take part. */
+const MODELS: readonly CpuModelName[] = ['modern', 'p6'];
 
 /** Programs per tier, and the most instructions in one: quick stays within seconds on the reference. */
 const BUDGET = { quick: 3000, full: 50_000, soak: 2_000_000 };
@@ -36,18 +38,27 @@ const MAX_INSTRUCTIONS = { quick: 8, full: 12, soak: 16 } as const;
 /** The seeded bugs every mode's instance must kill (suites/meta/mutants/differential.mutants.ts). */
 const KILLS = ['add16-of-from-bit7', 'xchg-mem-no-writeback', 'shl-cf-off-by-one'];
 
-function instance(mode: DifferentialMode): SuiteInstance {
-  const name = `isa/differential~${mode}`;
+function instance(mode: DifferentialMode, cpu: CpuModelName, documentedOnly = false): SuiteInstance {
+  const name = `isa/differential~${cpu === 'modern' ? '' : `${cpu}-`}${mode}${documentedOnly ? '-documented' : ''}`;
   return {
     name,
-    tags: ['differential', 'property', cpuModeOf(mode), CPU],
-    needs: { modes: [cpuModeOf(mode)], cpuModels: [CPU] },
+    tags: ['differential', 'property', cpuModeOf(mode), cpu, ...(documentedOnly ? ['documented'] : [])],
+    needs: { modes: [cpuModeOf(mode)], cpuModels: [cpu] },
     budget: BUDGET,
     // A soak of a million programs at a few thousand a second takes hours; quick and full take seconds to minutes.
     timeoutMs: 12 * 3600_000,
-    kills: KILLS,
-    run: (subjects, ctx) => runDifferential({ instance: name, mode, cpu: CPU, maxInstructions: MAX_INSTRUCTIONS[ctx.tier] }, subjects, ctx),
+    ...(cpu === 'modern' ? { kills: KILLS } : {}),
+    run: (subjects, ctx) => runDifferential({ instance: name, mode, cpu, maxInstructions: MAX_INSTRUCTIONS[ctx.tier], documentedOnly }, subjects, ctx),
   };
 }
 
-export const instances: readonly SuiteInstance[] = [instance('real'), instance('flat32')];
+/**
+ * Plus `~real-documented` and `~flat32-documented`: no undocumented aliases (82, F6/F7 /1, SALC...)
+ * nor reserved-NOP hints, which many emulators leave #UD, so a subject's first divergence there
+ * does not hide everything behind it.
+ */
+export const instances: readonly SuiteInstance[] = [
+  ...MODELS.flatMap((cpu) => [instance('real', cpu), instance('flat32', cpu)]),
+  instance('real', 'modern', true),
+  instance('flat32', 'modern', true),
+];

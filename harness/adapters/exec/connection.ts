@@ -129,7 +129,10 @@ export class Connection {
       const result = 'result' in reply ? decodeResult(call.method, reply.result) : undefined;
       this.pending.delete(reply.id);
       clearTimeout(call.timer);
-      if ('error' in reply) call.reject(new SubjectCallError(`${call.method}: ${reply.error.message}`));
+      if ('error' in reply) {
+        const message = `${call.method}: ${reply.error.message}`;
+        call.reject(reply.error.kind ? new SubjectError(reply.error.kind, message) : new SubjectCallError(message));
+      }
       else call.resolve(result);
     } catch (error) {
       if (!(error instanceof ProtocolViolation)) throw error;

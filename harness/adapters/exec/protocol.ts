@@ -70,7 +70,15 @@ export interface Request<M extends Method = Method> {
   params: Params<M>;
 }
 
-export type Reply = { id: number; result: unknown } | { id: number; error: { message: string } };
+/**
+ * Why a call failed, when the subject knows it is its own failure rather than a bad request:
+ * the emulator core aborted (`subject-crash`), it stopped answering inside (`timeout`), or it
+ * broke its own rules (`protocol`). The runner reports the call as an error of that kind.
+ */
+export const SUBJECT_ERROR_KINDS = ['subject-crash', 'timeout', 'protocol'] as const;
+export type SubjectErrorKind = (typeof SUBJECT_ERROR_KINDS)[number];
+
+export type Reply = { id: number; result: unknown } | { id: number; error: { message: string; kind?: SubjectErrorKind } };
 
 /** What a subject answers to a request line so broken that it has no usable id. */
 export interface UnaddressedError {
@@ -110,8 +118,11 @@ export function decodeReply(line: string): Reply {
   const id = integerIn(r.id, 'reply.id', 0, Number.MAX_SAFE_INTEGER, 'a request id (a non-negative integer)');
   if (('result' in r) === ('error' in r)) throw new ProtocolViolation(`reply ${id} must have exactly one of 'result' and 'error'`);
   if ('result' in r) return { id, result: r.result };
-  const e = fields(r.error, `reply ${id}: error`, ['message']);
-  return { id, error: { message: oneLineText(e.message, `reply ${id}: error.message`) } };
+  const e = fields(r.error, `reply ${id}: error`, ['message'], ['kind']);
+  const message = oneLineText(e.message, `reply ${id}: error.message`);
+  if (e.kind === undefined) return { id, error: { message } };
+  if (!(SUBJECT_ERROR_KINDS as readonly unknown[]).includes(e.kind)) throw new ProtocolViolation(`reply ${id}: error.kind must be one of ${SUBJECT_ERROR_KINDS.join(', ')}, got ${JSON.stringify(e.kind)}`);
+  return { id, error: { message, kind: e.kind as SubjectErrorKind } };
 }
 
 const nothing = (value: unknown, path: string): null => {

@@ -33,6 +33,18 @@
  *   changes therefore drop the blocks they touch (UC_CTL_TB_REMOVE_CACHE);
  * - blocks translated while `uc_emu_start` ran without a count ignore a later count. Every run
  *   passes a count, so Unicorn's counting hook is present from the first translation on;
+ * - a stop from a code hook (Unicorn's instruction count, a breakpoint, and in counted runs a
+ *   debug-exit port write, which the next instruction's count hook ends) leaves EIP holding the
+ *   linear address CS.base + EIP: helper_uc_tracecode syncs the PC with x86_set_pc, which in
+ *   UC_MODE_32 stores the linear address unchanged, and the stop skips the resync from the
+ *   translated block. Left alone, the state reads wrong and the next `uc_emu_start` starts at
+ *   CS.base + (CS.base + EIP), running off into the open bus (UC_ERR_FETCH_PROT) in real mode.
+ *   Such stops put the offset back (see `rebaseEip`), when the probe finds the defect;
+ * - writing CR0 through `uc_reg_write` stores it without QEMU's cpu_x86_update_cr0, so the
+ *   hflags that translation keys on keep the UC_MODE_32 engine's PE: code then runs in real
+ *   mode by CR0 but translates as protected mode, and `mov ds, ax` takes a GDT lookup (#GP) or
+ *   loads a null segment. setState therefore puts the CR0 bits of hflags right through the CPU
+ *   context (see `syncCr0Flags`);
  * - a count stop and HLT both end `uc_emu_start` with UC_ERR_OK. A HLT leaves EIP just past an
  *   F4 byte; when a count stop does too, the run is replayed from a snapshot with one
  *   instruction fewer to see which it was (see `classifyQuietEnd`).
@@ -103,12 +115,16 @@ const CONTEXT = {
   eip: 16 + 128,
   segs: 16 + 184,
   segmentCacheSize: 24,
+  /** CPUX86State.hflags, QEMU's cached mode bits that translation keys on. */
+  hflags: 16 + 176,
   gdt: 16 + 376,
   /** CPUX86State.error_code: the error code of the last exception raised. */
   errorCode: 16 + 5352,
 } as const;
 /** SegmentCache {uint32_t selector; target_ulong base; uint32_t limit; uint32_t flags}. */
 const SEGMENT_CACHE = { selector: 0, base: 8, limit: 16, flags: 20 } as const;
+/** QEMU's hflags bits (target/i386/cpu.h) that mirror CR0: PE, ADDSEG (set in real mode), MP/EM/TS. */
+const HF = { CS32: 1 << 4, SS32: 1 << 5, ADDSEG: 1 << 6, PE: 1 << 7, MP_SHIFT: 9, CR0_BITS: 0x7 << 9 } as const;
 
 const SEG_ORDER = ['es', 'cs', 'ss', 'ds', 'fs', 'gs'] as const;
 type SegName = (typeof SEG_ORDER)[number];
@@ -166,10 +182,10 @@ const u32 = (view: DataView, at: number): number => view.getUint32(at, true);
 
 export const UNICORN_QUIRKS: readonly string[] = [
   'exceptions and INT n go to UC_HOOK_INTR, never through the guest IVT/IDT: every exception and software interrupt ends the run as {kind: exception}, even without stopOnException',
-  'EIP reads as the linear address (CS.base + EIP) after a stop from a hook (instruction limit, breakpoint, port write) when the CS base is non-zero; after HLT or an exception it is the offset (Unicorn 2.0.1)',
   'with CR0.PG set, accesses go to the linear address as if it were physical: reads and fetches without a walk (no accessed bits); a write to a page not read first walks and sets A/D, then stores at the linear address too (unicorn-engine/unicorn#1953, fixed in 2.1.0)',
   'segment descriptor caches are loaded from the selector (real mode: selector * 16; protected mode: the GDT/LDT in guest memory); a cache that disagrees with them cannot be set',
   'real-mode CS loads get data-segment attributes 0x93, as QEMU does (and as SDM Vol. 3A Table 9-1 gives for CS after reset)',
+  'the instruction limit counts every iteration of a REP string instruction (Unicorn counts each pass of QEMU\'s per-iteration loop): a run can stop inside a REP with ECX part-way and EIP still at the REP, and single-stepping takes one step per iteration',
   'EFER cannot be set: the CPUID of Unicorn 2.0.1 (leaf 1 EDX 0x07088100, no PSE/PAE/TSC/MSR bits; no NX, SYSCALL or LM) makes QEMU drop EFER writes, so EFER.NXE stays 0',
 ];
 
@@ -259,6 +275,23 @@ export function createUnicornSubject(options: UnicornSubjectOptions = {}): Subje
     };
   };
   const csBase = (e: Engine): number => segmentFromContext(readContext(e), 1).base;
+  /** What cpu_x86_update_cr0 would do to hflags for `cr0` (see the header), through the context. */
+  const syncCr0Flags = (e: Engine, cr0: number): void => {
+    const view = readContext(e);
+    const hflags = u32(view, CONTEXT.hflags);
+    const pe = cr0 & 1;
+    const next = ((hflags & ~(HF.PE | HF.CR0_BITS)) | (pe ? HF.PE : HF.ADDSEG) | ((cr0 << (HF.MP_SHIFT - 1)) & HF.CR0_BITS)) >>> 0;
+    if (next === hflags) return;
+    view.setUint32(CONTEXT.hflags, next, true);
+    lib.poke(e.context, new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+    check(lib.contextRestore(e.handle, e.context), 'uc_context_restore');
+  };
+  /** After a stop from a code hook: EIP holds CS.base + EIP (see the header); puts the offset back. */
+  const rebaseEip = (e: Engine): void => {
+    if (!eipIsLinearAfterHookStop()) return;
+    const base = csBase(e);
+    if (base !== 0) check(writeU32(e, UC_X86_REG.EIP, (readU32(e, UC_X86_REG.EIP) - base) >>> 0), 'writing EIP');
+  };
 
   // --- memory and snapshots ------------------------------------------------------------------
   const invalidate = (e: Engine, begin: number, end: number): void => check(lib.invalidateTranslations(e.handle, begin, end), 'dropping translated blocks');
@@ -350,8 +383,9 @@ export function createUnicornSubject(options: UnicornSubjectOptions = {}): Subje
    * the count. When one is, one instruction of the run decides: with a budget of one it is the
    * first; else the run is replayed from `start` with one instruction fewer. An earlier HLT
    * gives the same stop again; otherwise the replay stops at the last instruction, which was a
-   * HLT or not. After a count stop Unicorn's EIP is the linear address when the quirk applies,
-   * so the replay's stop address is taken as linear exactly when the probe found the quirk.
+   * HLT or not. After a count stop Unicorn's EIP is the linear address when the probe finds that
+   * defect, so the replay's stop address is taken as linear exactly then; `run` puts the offset
+   * back afterwards.
    */
   const classifyQuietEnd = (e: Engine, limits: RunLimits, start: MachineSnapshot | undefined, begin: number): StopReason => {
     const eip = readU32(e, UC_X86_REG.EIP);
@@ -427,6 +461,12 @@ export function createUnicornSubject(options: UnicornSubjectOptions = {}): Subje
       lib.hookInvalidInstruction(handle, callbacks[2]!);
       lib.hookPortIn(handle, callbacks[3]!);
       lib.hookPortOut(handle, callbacks[4]!);
+      // A UC_MODE_32 engine opens in protected mode with 32-bit CS and SS: hflags must say so,
+      // or the offset `syncCr0Flags` writes is not QEMU's hflags.
+      const hflags = u32(readContext(engine), CONTEXT.hflags);
+      if ((hflags & (HF.PE | HF.CS32 | HF.SS32)) !== (HF.PE | HF.CS32 | HF.SS32)) {
+        throw new SubjectError('protocol', `unicorn: CPU context layout of libunicorn ${lib.version.text} has no hflags where the 2.0.x one has them`);
+      }
     },
     async writeMemory(address, bytes) {
       const e = need();
@@ -453,6 +493,7 @@ export function createUnicornSubject(options: UnicornSubjectOptions = {}): Subje
       writeMmr(e, UC_X86_REG.GDTR, state.gdtr);
       writeMmr(e, UC_X86_REG.IDTR, state.idtr);
       check(writeU32(e, UC_X86_REG.CR0, state.cr0), 'writing CR0');
+      syncCr0Flags(e, state.cr0);
       check(writeU32(e, UC_X86_REG.EFLAGS, state.eflags), 'writing EFLAGS');
       // A selector Unicorn refuses (a descriptor it finds invalid) leaves the old cache: that
       // divergence is what getState then reports, as the contract wants.
@@ -500,14 +541,22 @@ export function createUnicornSubject(options: UnicornSubjectOptions = {}): Subje
       const count = counted ? limits.maxInstructions : 0;
       const err = lib.emuStart(e.handle, BigInt(begin), NEVER_REACHED, 0, count);
       const stop = progress.stop as StopReason | undefined;
-      if (stop?.kind === 'breakpoint') return { kind: 'breakpoint', eip: readU32(e, UC_X86_REG.EIP) };
+      if (stop?.kind === 'breakpoint') {
+        rebaseEip(e);
+        return { kind: 'breakpoint', eip: readU32(e, UC_X86_REG.EIP) };
+      }
+      // In a counted run the count hook of the instruction after the OUT ends the run; without a
+      // count the run ends at a block boundary, which syncs EIP as the offset.
+      if (stop?.kind === 'exit-port' && counted) rebaseEip(e);
       if (stop) return stop;
       if (err === UC_ERR_INSN_INVALID) return { kind: 'exception', vector: VECTOR_UD };
       if (err === UC_ERR_READ_UNMAPPED || err === UC_ERR_WRITE_UNMAPPED || err === UC_ERR_FETCH_UNMAPPED) {
         throw new SubjectError('subject-crash', `unicorn: ${lib.strerror(err)} at EIP 0x${readU32(e, UC_X86_REG.EIP).toString(16)} (outside the mapped 4 GiB)`);
       }
       check(err, 'uc_emu_start');
-      return classifyQuietEnd(e, limits, start, begin);
+      const quiet = classifyQuietEnd(e, limits, start, begin);
+      if (quiet.kind === 'limit') rebaseEip(e); // the count hook stopped it
+      return quiet;
     },
     async snapshot() {
       const e = need();
@@ -532,14 +581,15 @@ export interface UnicornSubject extends Subject {
   consoleOutput(): Uint8Array;
 }
 
-// --- the quirk probe ---------------------------------------------------------------------------
+// --- the EIP probe -----------------------------------------------------------------------------
 
 let eipLinearProbe: boolean | undefined;
 
 /**
  * Whether this libunicorn reports EIP as a linear address after a count stop with a non-zero CS
- * base (quirk (b)): a two-NOP real-mode program at CS 0x100 is stepped once in a scratch engine.
- * Measured, not assumed, because the replay in `classifyQuietEnd` depends on it.
+ * base (the x86_set_pc defect in the header): a two-NOP real-mode program at CS 0x100 is stepped
+ * once in a scratch engine. Measured, not assumed, because `rebaseEip` and the replay in
+ * `classifyQuietEnd` depend on it.
  */
 export function eipIsLinearAfterHookStop(): boolean {
   if (eipLinearProbe !== undefined) return eipLinearProbe;

@@ -31,6 +31,8 @@ export interface DifferentialConfig {
   cpu: CpuModelName;
   /** Most generated instructions in one program (set-up moves and the HLT not counted). */
   maxInstructions: number;
+  /** Leave out the undocumented aliases and the reserved-NOP hint space (forms.ts). */
+  documentedOnly?: boolean;
 }
 
 /** Thrown inside the property on a divergence; carries what the report needs. */
@@ -87,7 +89,7 @@ export async function runDifferential(config: DifferentialConfig, subjects: Subj
     subject = await subjects();
     await resetForCases(oracle, config.cpu);
     await resetForCases(subject, config.cpu);
-    const forms = eligibleForms(config.mode, config.cpu);
+    const forms = eligibleForms(config.mode, config.cpu, config.documentedOnly === true);
     let compared = 0;
     const discarded = new Map<string, number>();
     let aborted: unknown;

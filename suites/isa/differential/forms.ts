@@ -56,9 +56,12 @@ export function isNearTransfer(form: FormRecord): boolean {
 }
 
 /** Why a form is not generated in this mode and model, or undefined when it is. */
-export function exclusionReason(form: FormRecord, mode: DifferentialMode, model: CpuModelName): string | undefined {
+export function exclusionReason(form: FormRecord, mode: DifferentialMode, model: CpuModelName, documentedOnly = false): string | undefined {
   const specs = formOperands(form);
   if (form.opcode < 0) return 'the INVALID pseudo-form';
+  if (documentedOnly && form.aliasOf !== undefined) return `an alias of ${form.aliasOf} (documented-only programs)`;
+  // 0F 18-1E: the reserved-NOP (hint) space, which emulators often leave #UD (documented-only programs).
+  if (documentedOnly && form.map === '0f' && form.opcode >= 0x18 && form.opcode <= 0x1e) return 'the reserved-NOP hint space (documented-only programs)';
   if (!form.modes.includes(cpuModeOf(mode))) return `not valid in ${cpuModeOf(mode)}`;
   if (!modelHas(cpuModel(model), form.since)) return `later than the ${model} model (since ${form.since})`;
   if (form.flow === 'halt') return 'HLT only terminates the program';
@@ -76,8 +79,8 @@ export function exclusionReason(form: FormRecord, mode: DifferentialMode, model:
 }
 
 /** The forms a program is drawn from, in table order. */
-export function eligibleForms(mode: DifferentialMode, model: CpuModelName): FormRecord[] {
-  return (FORMS as readonly FormRecord[]).filter((form, index) => index !== INVALID_FORM_INDEX && exclusionReason(form, mode, model) === undefined);
+export function eligibleForms(mode: DifferentialMode, model: CpuModelName, documentedOnly = false): FormRecord[] {
+  return (FORMS as readonly FormRecord[]).filter((form, index) => index !== INVALID_FORM_INDEX && exclusionReason(form, mode, model, documentedOnly) === undefined);
 }
 
 /** Every left-out form with its reason, for the instance's diag and the unit test. */

@@ -136,6 +136,8 @@ describe('out-of-process subjects (xvc-subject/1)', function () {
     it('checks reply envelopes and each method result strictly', function () {
       expect(decodeReply('{"id":3,"result":null}')).to.deep.equal({ id: 3, result: null });
       expect(decodeReply('{"id":4,"error":{"message":"no RAM there"}}')).to.deep.equal({ id: 4, error: { message: 'no RAM there' } });
+      expect(decodeReply('{"id":5,"error":{"message":"core died","kind":"subject-crash"}}')).to.deep.equal({ id: 5, error: { message: 'core died', kind: 'subject-crash' } });
+      expect(() => decodeReply('{"id":6,"error":{"message":"x","kind":"harness"}}')).to.throw(/reply 6: error.kind must be one of subject-crash, timeout, protocol/);
       expect(() => decodeReply('{"id":3}')).to.throw(/reply 3 must have exactly one of 'result' and 'error'/);
       expect(() => decodeReply('{"id":-1,"result":null}')).to.throw(/reply.id must be a request id/);
       expect(decodeResult('getState', JSON.parse(JSON.stringify(state)))).to.deep.equal(state);
@@ -248,6 +250,16 @@ describe('out-of-process subjects (xvc-subject/1)', function () {
         await expectSubjectError(remote.getState(), 'subject-crash', /stays dead until reset\(\)/);
         const embedded = await runToHalt(createReferenceSubject());
         expect(await runToHalt(remote)).to.deep.equal(embedded);
+      } finally {
+        await remote.close();
+      }
+    });
+
+    it('answers a call with an error of kind subject-crash (its core died, the process lives): the kind reaches the harness', async function () {
+      const remote = await createExecSubject(fixture('core-abort-on-run'), inRoot);
+      try {
+        await loadProgram(remote);
+        await expectSubjectError(remote.run({ maxInstructions: 100 }), 'subject-crash', /^run: emulator core aborted \(panic in cpu\.rs\)$/);
       } finally {
         await remote.close();
       }

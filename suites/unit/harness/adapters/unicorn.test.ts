@@ -227,23 +227,50 @@ describe('unicorn subject (adapter contract)', function () {
     expect(stops[1]).to.deep.equal({ kind: 'exception', vector: 0 }); // Unicorn: UC_HOOK_INTR only
   });
 
-  it('quirk (b): with a non-zero CS base, EIP reads as the linear address after a limit or breakpoint stop', async () => {
-    // Observed behaviour of Unicorn 2.0.1, pinned so a change is noticed; the SDM value is the
-    // offset (SDM Vol. 3A, 3.4.3: EIP holds the offset in CS). Real mode, CS 0x100 (base 0x1000).
+  it('with a non-zero CS base, EIP is the offset after a limit or breakpoint stop (Unicorn 2.0.1 leaves the linear address; the adapter puts it back)', async () => {
+    // Unicorn 2.0.1 stores CS.base + EIP in EIP at a code-hook stop (eipIsLinearAfterHookStop);
+    // the SDM value is the offset (SDM Vol. 3A, 3.4.3). Real mode, CS 0x100 (base 0x1000).
     expect(eipIsLinearAfterHookStop()).to.equal(true);
     const setup = realModeSetup({ cs: 0x100, ip: 0x10 });
     const program = [0x40, 0x40, 0x40, HLT]; // inc ax x3; hlt at linear 0x1010
     const { reference, unicorn } = await both(setup, 0x1010, program, 1);
     expect(reference.state.eip).to.equal(0x11);
     expect(unicorn.stop).to.deep.equal({ kind: 'limit' });
-    expect(unicorn.state.eip).to.equal(0x1011); // linear, not the offset 0x11
+    expect(unicorn.state.eip).to.equal(0x11);
     const subject = createUnicornSubject();
     await load(subject, setup, 0x1010, program);
-    expect(await subject.run({ maxInstructions: 100, breakpoints: [0x1012] })).to.deep.equal({ kind: 'breakpoint', eip: 0x1012 });
-    // After HLT the same subject reports the offset, as the SDM says.
+    expect(await subject.run({ maxInstructions: 100, breakpoints: [0x1012] })).to.deep.equal({ kind: 'breakpoint', eip: 0x12 });
     await load(subject, setup, 0x1010, program);
     expect(await subject.run({ maxInstructions: 100 })).to.deep.equal({ kind: 'halt' });
     expect((await subject.getState()).eip).to.equal(0x14);
+  });
+
+  it('single-steps a real-mode program at a non-zero CS base to HLT (regression: it ran off into the open bus, UC_ERR_FETCH_PROT)', async () => {
+    // Each step used to resume at CS.base + (CS.base + IP): after a few steps past RAM's end.
+    const setup = realModeSetup({ cs: 0x100, ip: 0, regs: { esp: 0xfffe } });
+    const program = [0x40, 0x40, 0x40, 0x40, HLT]; // inc ax x4; hlt
+    const reference = createReferenceSubject();
+    const unicorn = createUnicornSubject();
+    for (const subject of [reference, unicorn]) await load(subject, setup, 0x1000, program, 0x4000);
+    const stops = [];
+    for (let step = 0; step < 5; step++) {
+      const stop = await unicorn.run({ maxInstructions: 1 });
+      expect(stop).to.deep.equal(await reference.run({ maxInstructions: 1 }));
+      expect((await unicorn.getState()).eip, `step ${step}`).to.equal((await reference.getState()).eip);
+      stops.push(stop.kind);
+    }
+    expect(stops).to.deep.equal(['limit', 'limit', 'limit', 'limit', 'halt']);
+    expect((await unicorn.getState()).regs.eax & 0xffff).to.equal(4);
+  });
+
+  it('loads segment registers in real mode as real mode (regression: CR0 written through uc_reg_write left QEMU in protected-mode translation)', async () => {
+    // mov ax,0x120; mov ds,ax; mov [0],ax; hlt: a real-mode load (base 0x1200), not a GDT lookup (#GP(0x120))
+    const setup = realModeSetup({ cs: 0x100, ip: 0, regs: { esp: 0xfffe } });
+    const program = [0xb8, 0x20, 0x01, 0x8e, 0xd8, 0xa3, 0x00, 0x00, HLT];
+    const { reference, unicorn } = await both(setup, 0x1000, program);
+    expect(unicorn.stop).to.deep.equal({ kind: 'halt' });
+    expect(unicorn.state.segs.ds).to.deep.equal(reference.state.segs.ds);
+    expect(Array.from(await unicorn.subject.readMemory(0x1200, 2))).to.deep.equal([0x20, 0x01]);
   });
 
   it('quirk (a): with paging on, reads, fetches and writes go to the linear address as if physical (unicorn#1953)', async () => {

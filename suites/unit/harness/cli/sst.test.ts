@@ -19,6 +19,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { defaultSstDir, REAL_MODE_SUBDIR } from '../../../../harness/sst/corpus.ts';
 import { expectOneLineError, runCli, type CliResult } from '../../../support/run-cli.ts';
@@ -125,8 +126,13 @@ describe('xvc sst error paths (CLI, child process)', function () {
     expectOneLineError(await xvc(['sst', sample, '--known', known]), 1, /ENOENT.*absent\.json/);
   });
 
-  it("usage errors: --adapter qemu and --details x exit 2 with one line each", async () => {
-    expectOneLineError(await xvc(['sst', sample, '--adapter', 'qemu']), 2, /adapter 'qemu' is not available/);
+  it('usage errors: --adapter bochs, a subject that cannot be the 286, and --details x exit 2 with one line each', async () => {
+    expectOneLineError(await xvc(['sst', sample, '--adapter', 'bochs']), 2, /adapter 'bochs' is not available/);
+    const onlyModern = join(dir, 'only-modern.ts');
+    await writeFile(onlyModern, `import { createReferenceSubject } from ${JSON.stringify(fileURLToPath(new URL('../../../../harness/adapters/reference/index.ts', import.meta.url)))};
+export const createSubject = () => { const s = createReferenceSubject({ name: 'only-modern' }); return { ...s, capabilities: { ...s.capabilities, cpuModels: ['modern'] } }; };
+`);
+    expectOneLineError(await xvc(['sst', sample, '--adapter', onlyModern]), 2, /subject 'only-modern' cannot be CPU model i286 \(it offers modern\); choose one with --cpu/);
     expectOneLineError(await xvc(['sst', sample, '--details', 'x']), 2, /--details takes a whole number, got 'x'/);
   });
 });

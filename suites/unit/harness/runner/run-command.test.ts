@@ -111,7 +111,9 @@ describe('xvc run (harness runner)', function () {
     expect((await runCli(failing, 30_000)).code, 'default').to.equal(1);
     expect((await runCli([...failing, '--fail-on', 'error'], 30_000)).code, '--fail-on error').to.equal(0);
     expect((await runCli([...failing, '--fail-on', 'never'], 30_000)).code, '--fail-on never').to.equal(0);
-    expectOneLineError(await runCli([...failing, '--fail-on', 'sometimes'], 30_000), 2, /--fail-on takes one of fail, error, never/);
+    expectOneLineError(await runCli([...failing, '--fail-on', 'sometimes'], 30_000), 2, /--fail-on takes one of fail, error, harness, never/);
+    const harnessBug = ['run', '--suites-dir', suitesDir, '--out', outDir, '--grep', '^demo/(fail|harness-bug)$'];
+    expect((await runCli([...harnessBug, '--fail-on', 'harness'], 30_000)).code, '--fail-on harness with an error of kind harness').to.equal(1);
   });
 
   it('an empty selection, a bad tier and an unknown adapter are one-line errors', async function () {
