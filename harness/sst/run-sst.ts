@@ -17,10 +17,11 @@ import type { CpuModelName } from '../../reference-emulator/index.ts';
 import type { MooFile, MooTest, Reg16Name, Reg32Name } from './moo.ts';
 import { CASE_FORMAT, type CheckField, type MemoryCheck, type RegisterCheck, type ReproCase } from '../repro/case.ts';
 import { casePassed, replayCase } from '../repro/replay.ts';
+import { ATTR_REAL_CODE, ATTR_REAL_DATA } from '../state/initial-state.ts';
 
 /** Real-mode descriptor-cache attributes: present, accessed, writable data / readable code. */
-const REAL_DATA_ATTR = 0x93;
-const REAL_CODE_ATTR = 0x9b;
+const REAL_DATA_ATTR = ATTR_REAL_DATA;
+const REAL_CODE_ATTR = ATTR_REAL_CODE;
 /** The corpus README: "mask off the top four flag bits" of the initial state in real mode. */
 const INITIAL_FLAGS_MASK = 0x0fff;
 /** Every test is one instruction and a HLT, plus an exception's injected HLT: a few at most. */

@@ -20,12 +20,9 @@
 import type { ArchState, SegmentState } from '../../adapter.ts';
 import type { V86Cpu } from './v86-machine.ts';
 
-export const SEG_ES = 0;
-export const SEG_CS = 1;
-export const SEG_SS = 2;
-export const SEG_DS = 3;
-export const SEG_FS = 4;
-export const SEG_GS = 5;
+// v86 numbers the segment registers as the ModRM Sreg encoding does, like the reference.
+export { SEG_CS, SEG_DS, SEG_ES, SEG_FS, SEG_GS, SEG_SS } from '../../../reference-emulator/index.ts';
+import { SEG_CS, SEG_DS, SEG_ES, SEG_FS, SEG_GS, SEG_SS } from '../../../reference-emulator/index.ts';
 export const SEG_TR = 6;
 export const SEG_LDTR = 7;
 const SEG_ORDER = ['es', 'cs', 'ss', 'ds', 'fs', 'gs'] as const;
