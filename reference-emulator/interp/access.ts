@@ -40,6 +40,17 @@ export function linearAddress(cpu: CpuState, seg: number, offset: number, size: 
   return (cpu.segBase[seg]! + offset) | 0;
 }
 
+/** Like linearAddress, for a write: also #GP(0) for a code or read-only segment in protected mode (segWriteLow). */
+export function linearAddressForWrite(cpu: CpuState, seg: number, offset: number, size: number): number {
+  const o = offset >>> 0;
+  if (o < cpu.segWriteLow[seg]! || o + size - 1 > cpu.segWriteHigh[seg]!) {
+    // Within the limits it is the segment's type that refuses the write: #GP(0), for SS too.
+    const withinLimits = o >= cpu.segLow[seg]! && o + size - 1 <= cpu.segHigh[seg]!;
+    throw new CpuFault(seg === SEG_SS && !withinLimits ? (cpu.cr0 & 1 ? VEC_SS : cpu.realStackFaultVector) : VEC_GP, 0);
+  }
+  return (cpu.segBase[seg]! + offset) | 0;
+}
+
 /** Paging seam: with CR0.PG clear the linear address is the physical address. */
 export function linearToPhysical(_m: Machine, linear: number): number {
   return linear;
@@ -58,15 +69,15 @@ export function read32(m: Machine, seg: number, offset: number): number {
 }
 
 export function write8(m: Machine, seg: number, offset: number, value: number): void {
-  writePhys8(m.mem, linearAddress(m.cpu, seg, offset, 1), value);
+  writePhys8(m.mem, linearAddressForWrite(m.cpu, seg, offset, 1), value);
 }
 
 export function write16(m: Machine, seg: number, offset: number, value: number): void {
-  writePhys16(m.mem, linearAddress(m.cpu, seg, offset, 2), value);
+  writePhys16(m.mem, linearAddressForWrite(m.cpu, seg, offset, 2), value);
 }
 
 export function write32(m: Machine, seg: number, offset: number, value: number): void {
-  writePhys32(m.mem, linearAddress(m.cpu, seg, offset, 4), value);
+  writePhys32(m.mem, linearAddressForWrite(m.cpu, seg, offset, 4), value);
 }
 
 /** Reads `bits` (8/16/32) at seg:offset. */

@@ -102,6 +102,13 @@ export interface CpuState {
   readonly segHigh: Float64Array;
   readonly segLimit: Float64Array;
   readonly segAttr: Uint32Array;
+  /**
+   * The offsets a write may use: segLow/segHigh again, except that in protected mode a code
+   * segment or a read-only data segment takes no write at all (SDM Vol. 3A, 5.4.1 "Type
+   * Checking": #GP(0)), which an empty range says without a test on the write path.
+   */
+  readonly segWriteLow: Float64Array;
+  readonly segWriteHigh: Float64Array;
 
   cr0: number;
   cr2: number;
@@ -156,6 +163,8 @@ export function createCpuState(): CpuState {
     segHigh: new Float64Array(6),
     segLimit: new Float64Array(6),
     segAttr: new Uint32Array(6),
+    segWriteLow: new Float64Array(6),
+    segWriteHigh: new Float64Array(6),
     cr0: CR0_ET,
     cr2: 0,
     cr3: 0,
@@ -194,6 +203,24 @@ export function setSegmentCache(cpu: CpuState, seg: number, sel: number, base: n
     cpu.segLow[seg] = 0;
     cpu.segHigh[seg] = limit >>> 0;
   }
+  syncWriteRange(cpu, seg);
+}
+
+/** EFLAGS.VM (SDM Vol. 1, 3.4.3): virtual-8086 mode, where segments behave as in real mode. */
+const EFLAGS_VM = 0x20000;
+
+/** Recomputes one segment's write range from its cache and the mode (see segWriteLow). */
+function syncWriteRange(cpu: CpuState, seg: number): void {
+  const attr = cpu.segAttr[seg]!;
+  const protectedMode = (cpu.cr0 & CR0_PE) !== 0 && (cpu.flags & EFLAGS_VM) === 0;
+  const noWrites = protectedMode && ((attr & SEGATTR_CODE) !== 0 || (attr & SEGATTR_WRITABLE) === 0);
+  cpu.segWriteLow[seg] = noWrites ? Infinity : cpu.segLow[seg]!;
+  cpu.segWriteHigh[seg] = noWrites ? -1 : cpu.segHigh[seg]!;
+}
+
+/** After CR0.PE or EFLAGS.VM changes: every segment's write range follows the new mode. */
+export function syncWriteRanges(cpu: CpuState): void {
+  for (let seg = 0; seg < 6; seg++) syncWriteRange(cpu, seg);
 }
 
 /**

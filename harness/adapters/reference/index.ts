@@ -13,6 +13,7 @@ import {
   run,
   SEG_NAMES,
   setBreakpoints,
+  syncWriteRanges,
   setFlags,
   setSegmentCache,
   CPU_MODEL_NAMES,
@@ -106,6 +107,8 @@ export function createReferenceSubject(options: ReferenceOptions = {}): Referenc
         setSegmentCache(cpu, index, s.sel, s.base, s.limit, s.attr);
       });
       setFlags(cpu, state.eflags);
+      // CR0.PE and EFLAGS.VM are known only now: they decide which segments take writes.
+      syncWriteRanges(cpu);
       cpu.cpl = state.cr0 & 1 ? state.segs.cs.sel & 3 : 0;
       cpu.gdtr = { ...state.gdtr };
       cpu.idtr = { ...state.idtr };

@@ -43,7 +43,7 @@ const { CR0_PE, REG_EBP, REG_ECX, REG_ESP, SEG_CS, SEG_SS, SEGATTR_CODE, SEGATTR
 const { STOP_HALT } = machineModule;
 const { readPhys32 } = physicalMemoryModule;
 const { FLAG_AC, FLAG_AF, FLAG_CF, FLAG_DF, FLAG_ID, FLAG_IF, FLAG_IOPL, FLAG_NT, FLAG_OF, FLAG_PF, FLAG_RF, FLAG_SF, FLAG_TF, FLAG_VIF, FLAG_VIP, FLAG_VM, FLAG_ZF } = schemaModule;
-const { effectiveAddress, getSP, linearAddress, push16, push32, read16, read32, readRm16, readRm32, setSP, spPlus, stackIs32, write16, write32 } = accessModule;
+const { effectiveAddress, getSP, linearAddressForWrite, push16, push32, read16, read32, readRm16, readRm32, setSP, spPlus, stackIs32, write16, write32 } = accessModule;
 const { CpuFault, VEC_BP, VEC_BR, VEC_DB, VEC_GP, VEC_NP, VEC_OF, VEC_UD } = faultModule;
 const { condA, condAE, condB, condBE, condE, condG, condGE, condL, condLE, condNE, condNO, condNP, condNS, condO, condP, condS, getFlags, getOF, getZF, setFlags } = flagsModule;
 const { endBlockIfTrapFlag, softwareInterrupt } = interruptModule;
@@ -378,7 +378,7 @@ function enter(m: Machine, i: Insn, size: number): void {
   }
   sp = (sp - alloc) & wrap;
   // The final stack pointer is touched (Bochs: "ENTER finishes with memory write check on the final stack pointer").
-  linearAddress(cpu, SEG_SS, sp, size);
+  linearAddressForWrite(cpu, SEG_SS, sp, size);
   setSP(cpu, sp);
   if (size === 4) cpu.r32[REG_EBP] = frame;
   else cpu.r16[REG_EBP << 1] = frame;

@@ -31,7 +31,7 @@ import * as flagsModule from '../flags.ts';
 // (a handler inlined into the block executor) those reloads were a large share of the work.
 const { FLAG_CF, FLAG_OF, FLAG_ZF, FLAGS_STATUS } = schemaModule;
 const { REG_EAX, REG_EBX, REG_ECX, REG_EDX } = cpuStateModule;
-const { effectiveAddress, linearAddress, read16, read32, read8, readRm16, readRm32, write16, write32, write8 } = accessModule;
+const { effectiveAddress, linearAddressForWrite, read16, read32, read8, readRm16, readRm32, write16, write32, write8 } = accessModule;
 const { getCF, LAZY_ADD, LAZY_LOGIC, LAZY_SUB, setLazy, setStatusFlags, szpFlags, testCondition } = flagsModule;
 
 type ShiftBitId = (typeof shiftBitForms)[number]['id'];
@@ -486,7 +486,7 @@ const cmpxchg8b: Handler = (m, i) => {
   const seg = i.seg;
   const a = effectiveAddress(cpu, i);
   const a4 = i.asz32 === true ? (a + 4) | 0 : (a + 4) & 0xffff;
-  linearAddress(cpu, seg, a, 8);
+  linearAddressForWrite(cpu, seg, a, 8);
   const lo = read32(m, seg, a);
   const hi = read32(m, seg, a4);
   const equal = lo === cpu.r32[REG_EAX] && hi === cpu.r32[REG_EDX];

@@ -59,7 +59,7 @@ const { STOP_NONE, STOP_REBLOCK } = machineModule;
 const { PAGE_SHIFT } = physicalMemoryModule;
 const { portIn, portIn8, portOut, portOut8 } = portBusModule;
 const { FLAG_DF, FLAG_VM } = schemaModule;
-const { linearAddress, read16, read32, read8, write16, write32, write8 } = accessModule;
+const { linearAddressForWrite, read16, read32, read8, write16, write32, write8 } = accessModule;
 const { CpuFault, VEC_GP } = faultModule;
 const { LAZY_SUB, setLazy } = flagsModule;
 
@@ -146,11 +146,13 @@ function repeatLater(m: Machine, i: Insn): void {
  * all of them are inside the segment limits, do not wrap the address size, and lie in RAM below
  * the model's address-line wrap; otherwise -1, and the caller takes the per-element path.
  */
-function ramRange(m: Machine, seg: number, offset: number, len: number, amask: number): number {
+function ramRange(m: Machine, seg: number, offset: number, len: number, amask: number, forWrite = false): number {
   const cpu = m.cpu;
   const first = offset >>> 0;
   const last = first + len - 1;
-  if (last > amask >>> 0 || first < cpu.segLow[seg]! || last > cpu.segHigh[seg]!) return -1;
+  const low = forWrite ? cpu.segWriteLow[seg]! : cpu.segLow[seg]!;
+  const high = forWrite ? cpu.segWriteHigh[seg]! : cpu.segHigh[seg]!;
+  if (last > amask >>> 0 || first < low || last > high) return -1;
   const linear = (cpu.segBase[seg]! >>> 0) + first;
   const end = linear + len - 1;
   if (end >= m.mem.size || (end & m.mem.addressMask) >>> 0 !== end) return -1;
@@ -247,7 +249,7 @@ function movsFast(m: Machine, i: Insn, bytes: number, amask: number, si: number,
   const len = n * bytes;
   const src = ramRange(m, i.seg, si & amask, len, amask);
   if (src < 0) return false;
-  const dst = ramRange(m, SEG_ES, di & amask, len, amask);
+  const dst = ramRange(m, SEG_ES, di & amask, len, amask, true);
   if (dst < 0) return false;
   const mem = m.mem;
   const b = mem.bytes;
@@ -294,7 +296,7 @@ function stosFast(m: Machine, i: Insn, bytes: number, amask: number, value: numb
   const count = (cx & amask) >>> 0;
   const n = count < REP_CHUNK ? count : REP_CHUNK;
   const len = n * bytes;
-  const dst = ramRange(m, SEG_ES, di & amask, len, amask);
+  const dst = ramRange(m, SEG_ES, di & amask, len, amask, true);
   if (dst < 0) return false;
   const mem = m.mem;
   noteBulkWrite(mem, dst, len);
@@ -423,7 +425,7 @@ function insRep(m: Machine, i: Insn, w: Width): void {
   const step = cpu.flags & FLAG_DF ? -bytes : bytes;
   let di = cpu.r32[REG_EDI]!;
   for (let n = 1; ; n++) {
-    linearAddress(cpu, SEG_ES, di & amask, bytes);
+    linearAddressForWrite(cpu, SEG_ES, di & amask, bytes);
     write(m, SEG_ES, di & amask, readPort(m.ports, port));
     di = stepIndex(di, step, amask);
     cx = stepIndex(cx, -1, amask);
@@ -617,7 +619,7 @@ export const stringIoHandlers = {
     const amask = i.asz32 ? -1 : 0xffff;
     const port = checkedDxPort(m, 1);
     const di = cpu.r32[REG_EDI]!;
-    linearAddress(cpu, SEG_ES, di & amask, 1);
+    linearAddressForWrite(cpu, SEG_ES, di & amask, 1);
     write8(m, SEG_ES, di & amask, portIn8(m.ports, port));
     advanceDi(cpu, di, 1, amask);
   },
@@ -627,7 +629,7 @@ export const stringIoHandlers = {
     const amask = i.asz32 ? -1 : 0xffff;
     const port = checkedDxPort(m, 2);
     const di = cpu.r32[REG_EDI]!;
-    linearAddress(cpu, SEG_ES, di & amask, 2);
+    linearAddressForWrite(cpu, SEG_ES, di & amask, 2);
     write16(m, SEG_ES, di & amask, portIn(m.ports, port, 2));
     advanceDi(cpu, di, 2, amask);
   },
@@ -637,7 +639,7 @@ export const stringIoHandlers = {
     const amask = i.asz32 ? -1 : 0xffff;
     const port = checkedDxPort(m, 4);
     const di = cpu.r32[REG_EDI]!;
-    linearAddress(cpu, SEG_ES, di & amask, 4);
+    linearAddressForWrite(cpu, SEG_ES, di & amask, 4);
     write32(m, SEG_ES, di & amask, portIn(m.ports, port, 4));
     advanceDi(cpu, di, 4, amask);
   },

@@ -59,10 +59,11 @@ import {
   SEGATTR_WRITABLE,
   setSegmentCache,
   type CpuState,
+  syncWriteRanges,
 } from '../../machine/cpu-state.ts';
 import { readPhys32, writePhys32 } from '../../machine/physical-memory.ts';
 import { FLAG_IF, FLAG_RF, FLAG_VM, FLAG_ZF, generationRank } from '../../isa/schema.ts';
-import { effectiveAddress, linearAddress, read16, read32, readRm16, write16, write32, writeRm16 } from '../access.ts';
+import { effectiveAddress, linearAddressForWrite, read16, read32, readRm16, write16, write32, writeRm16 } from '../access.ts';
 import { CpuFault, VEC_DB, VEC_GP, VEC_NP, VEC_UD } from '../fault.ts';
 import { setStatusFlags } from '../flags.ts';
 import { isProtected } from '../segments.ts';
@@ -340,7 +341,7 @@ function storeTable(which: 'gdtr' | 'idtr', osz32: boolean): Handler {
     umipCheck(m);
     const cpu = m.cpu;
     const ea = effectiveAddress(cpu, i);
-    linearAddress(cpu, i.seg, ea, 6); // the whole operand, before any byte is written
+    linearAddressForWrite(cpu, i.seg, ea, 6); // the whole operand, before any byte is written
     const reg = cpu[which];
     let base = reg.base;
     if (!osz32) base = (base & 0xffffff) | (m.model.generation === 'i286' ? 0xff000000 : 0);
@@ -378,6 +379,7 @@ const lmsw: Handler = (m, i) => {
   const src = readRm16(m, i);
   // Bits 0-3 only; PE can be set but never cleared.
   cpu.cr0 = (cpu.cr0 & ~0xe) | (src & 0xf) | (cpu.cr0 & CR0_PE);
+  syncWriteRanges(cpu);
 };
 
 const clts: Handler = (m) => {
@@ -416,6 +418,8 @@ function writeCr(m: Machine, n: number, value: number): void {
       let next = (cpu.cr0 & ~writable) | (value & writable);
       if (rank(m) >= RANK_I486) next |= CR0_ET;
       cpu.cr0 = next | 0;
+      // Entering or leaving protected mode changes which segments take writes.
+      syncWriteRanges(cpu);
       return;
     }
     case 2: cpu.cr2 = value | 0; return;

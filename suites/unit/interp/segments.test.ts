@@ -8,7 +8,7 @@
 
 import { expect } from 'chai';
 import { createReferenceSubject } from '../../../harness/adapters/reference/index.ts';
-import { flat32Setup, FLAT_GDT_BASE, segmentDescriptor } from '../../../harness/state/initial-state.ts';
+import { flat32Setup, FLAT_GDT_BASE, realModeSetup, segmentDescriptor } from '../../../harness/state/initial-state.ts';
 
 /** Descriptors at 0x18 on: what each test selector names. */
 const EXTRA: ReadonlyArray<readonly [selector: number, attr: number]> = [
@@ -69,5 +69,42 @@ describe('interp/segments: MOV Sreg in protected mode', () => {
   it('an LDT selector while LDTR is null is #GP(sel), and a selector past the GDT limit too', async () => {
     expect((await loadSelector('ds', 0x1234)).stop).to.deep.equal(gp(0x1234));
     expect((await loadSelector('ds', 0x50)).stop).to.deep.equal(gp(0x50));
+  });
+
+  describe('writes by segment type', () => {
+    async function runFlat(program: number[], ds = 0x10) {
+      const subject = createReferenceSubject();
+      await subject.reset({ cpu: 'modern', memorySize: 1 << 20 });
+      const setup = flat32Setup({ eip: 0x1000, regs: { esp: 0x8000, eax: 0x5a } });
+      const gdt = new Uint8Array(0x50);
+      gdt.set(setup.memory[0]!.bytes);
+      for (const [sel, attr] of EXTRA) if (attr !== 0) gdt.set(segmentDescriptor(0, 0xffffffff, attr), sel);
+      await subject.writeMemory(FLAT_GDT_BASE, gdt);
+      await subject.writeMemory(0x1000, Uint8Array.from(program));
+      const state = { ...setup.state, gdtr: { base: FLAT_GDT_BASE, limit: gdt.length - 1 } };
+      await subject.setState({ ...state, segs: { ...state.segs, ds: { sel: ds, base: 0, limit: 0xffffffff, attr: ds === 0x40 ? 0xc091 : 0xc093 } } });
+      const stop = await subject.run({ maxInstructions: 10, stopOnException: true });
+      return { stop, byte: (await subject.readMemory(0x4040, 1))[0] };
+    }
+    // 2E 88 05 40 40 00 00: mov cs:[0x4040], al; F4: hlt.
+    const CS_WRITE = [0x2e, 0x88, 0x05, 0x40, 0x40, 0x00, 0x00, 0xf4];
+    // 88 05 40 40 00 00: mov [0x4040], al; F4: hlt.
+    const DS_WRITE = [0x88, 0x05, 0x40, 0x40, 0x00, 0x00, 0xf4];
+
+    it('a write through CS in protected mode is #GP(0), nothing written (SDM Vol. 3A, 5.4.1)', async () => {
+      expect(await runFlat(CS_WRITE)).to.deep.equal({ stop: { kind: 'exception', vector: 13, errorCode: 0 }, byte: 0 });
+    });
+    it('a write to read-only data is #GP(0); to writable data it lands', async () => {
+      expect(await runFlat(DS_WRITE, 0x40)).to.deep.equal({ stop: { kind: 'exception', vector: 13, errorCode: 0 }, byte: 0 });
+      expect(await runFlat(DS_WRITE)).to.deep.equal({ stop: { kind: 'halt' }, byte: 0x5a });
+    });
+    it('in real mode a write through CS lands (no type checks there)', async () => {
+      const subject = createReferenceSubject();
+      await subject.reset({ cpu: 'modern', memorySize: 1 << 20 });
+      await subject.writeMemory(0x1000, Uint8Array.from([0x2e, 0x88, 0x06, 0x40, 0x40, 0xf4])); // mov cs:[0x4040], al; hlt
+      await subject.setState(realModeSetup({ ip: 0x1000, regs: { eax: 0x77 } }).state);
+      expect(await subject.run({ maxInstructions: 10, stopOnException: true })).to.deep.equal({ kind: 'halt' });
+      expect((await subject.readMemory(0x4040, 1))[0]).to.equal(0x77);
+    });
   });
 });
