@@ -3,8 +3,11 @@
  * - `record IMAGE --out FILE`: records a run of a flat image on the reference subject;
  * - `check [GOLDEN|PROGRAM...]`: re-records each program and compares it with its golden
  *   (default: every program in fixtures/golden/); a program without a golden fails;
- * - `rebase PROGRAM|GOLDEN...`: re-records, prints the difference from the existing golden (or
- *   says it is new) and writes it. This is the only command that writes a golden.
+ * - `rebase PROGRAM|GOLDEN...`: re-records, cross-checks the new run on QEMU, prints the
+ *   difference from the existing golden (or says it is new) and writes it with the cross-check
+ *   record. It refuses, writing nothing, when QEMU contradicts a golden or cannot check it and
+ *   no written `--reason` says why (harness/trace/cross-check.ts). The only writer of goldens;
+ * - `crosscheck [GOLDEN|PROGRAM...]`: runs each golden on QEMU and holds it to its record.
  *
  * Models no hardware; the reference subject runs the programs.
  */
@@ -19,8 +22,9 @@ import { describeStop } from '../exec/state-format.ts';
 import { writeAtomic } from '../report/tap-writer.ts';
 import { checkGolden, undefinedFlagWarnings, type GoldenCheck } from '../trace/check.ts';
 import { compareTraces, describeDivergence } from '../trace/compare.ts';
-import { parseTrace, serializeTrace, TraceFormatError, type StartMode, type Trace } from '../trace/format.ts';
-import { DEFAULT_GOLDEN_DIR, isGoldenPath, listEntries, resolveEntry, setupOf, type GoldenEntry } from '../trace/goldens.ts';
+import { CrossCheckSession, decideCrossCheck, qemuCrossChecker, reasonProblem, verifyCrossCheck, type CrossCheckOutcome } from '../trace/cross-check.ts';
+import { MIN_REASON_LENGTH, parseTrace, serializeTrace, TraceFormatError, type CrossCheck, type StartMode, type Trace } from '../trace/format.ts';
+import { DEFAULT_GOLDEN_DIR, isGoldenPath, listEntries, readGolden, resolveEntry, setupOf, type GoldenEntry } from '../trace/goldens.ts';
 import { unifiedDiff } from '../trace/line-diff.ts';
 import { DEFAULT_MAX_INSTRUCTIONS, type ProgramOptions, type WatchRegion } from '../trace/program.ts';
 import { recordTrace } from '../trace/record.ts';
@@ -39,11 +43,18 @@ const HELP = `usage: xvc trace <command> [options]
   check [GOLDEN|PROGRAM...]     re-record programs and compare with their goldens
       --dir DIR                   golden directory (default fixtures/golden)
       --json                      print the results as JSON
-  rebase PROGRAM|GOLDEN...      re-record, show the difference and write the golden
+  rebase PROGRAM|GOLDEN...      re-record, cross-check on QEMU, show the difference and write the golden
       --dir DIR                   golden directory for bare program names
+      --reason TEXT               why the golden stands though QEMU differs, cannot run it or is
+                                  not installed (one golden, at least ${MIN_REASON_LENGTH} characters; stored in it)
+      --no-crosscheck             do not run QEMU (needs --reason)
+  crosscheck [GOLDEN|PROGRAM...]  run goldens on QEMU and hold each to its cross-check record
+      --dir DIR                   golden directory (default fixtures/golden)
+      --json                      print the results as JSON
 
 Options for a program live in NAME.options.json beside NAME.bin; the golden is NAME.trace.json.
-A program without a golden fails 'check'; only 'rebase' writes goldens.`;
+A program without a golden fails 'check'; only 'rebase' writes goldens, and it refuses one that
+QEMU contradicts (or cannot check) unless --reason says why.`;
 
 const display = (path: string): string => {
   const rel = relative(process.cwd(), path);
@@ -59,13 +70,15 @@ export async function main(argv: string[]): Promise<number> {
       return check(rest);
     case 'rebase':
       return rebase(rest);
+    case 'crosscheck':
+      return crosscheck(rest);
     case undefined:
     case '--help':
     case '-h':
       console.log(HELP);
       return command === undefined ? 2 : 0;
     default:
-      throw new UsageError(`unknown trace command '${command}' (expected record, check or rebase)`);
+      throw new UsageError(`unknown trace command '${command}' (expected record, check, rebase or crosscheck)`);
   }
 }
 
@@ -177,6 +190,8 @@ async function rebase(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       dir: { type: 'string' },
+      reason: { type: 'string' },
+      'no-crosscheck': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -185,32 +200,87 @@ async function rebase(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length === 0) throw new UsageError('trace rebase takes at least one PROGRAM or GOLDEN argument');
+  const reason = values.reason;
+  if (reason !== undefined) {
+    const problem = reasonProblem(reason);
+    if (problem) throw new UsageError(`--reason ${problem}`);
+    if (positionals.length !== 1) throw new UsageError('--reason explains one golden: rebase that golden alone');
+  }
+  if (values['no-crosscheck'] && reason === undefined) throw new UsageError('--no-crosscheck needs --reason "TEXT" saying why the golden is written without a cross-check');
   const entries = positionals.map((p) => resolveEntry(p, values.dir ?? DEFAULT_GOLDEN_DIR));
   for (const entry of entries) {
     if (!existsSync(entry.program)) throw new InputError(`no program ${entry.program} to rebase ${display(entry.golden)} from`);
   }
-  for (const entry of entries) await rebaseOne(entry);
+  // Everything is recorded and cross-checked before anything is written: a refusal writes nothing.
+  const session = new CrossCheckSession(qemuCrossChecker());
+  const plans: RebasePlan[] = [];
+  try {
+    for (const entry of entries) plans.push(await planRebase(entry, session, { ...(reason !== undefined ? { reason } : {}), skip: values['no-crosscheck'] }));
+  } finally {
+    await session.close();
+  }
+  const refused = plans.filter((plan) => plan.refusal !== undefined);
+  if (refused.length > 0) {
+    const more = refused.length > 1 ? ` (${refused.length - 1} more refused)` : '';
+    throw new InputError(`rebase refused for ${display(refused[0]!.entry.golden)}: ${refused[0]!.refusal}${more}; nothing written`);
+  }
+  for (const plan of plans) await writePlan(plan);
   return 0;
 }
 
-async function rebaseOne(entry: GoldenEntry): Promise<void> {
+interface RebasePlan {
+  entry: GoldenEntry;
+  trace: Trace;
+  text: string;
+  oldText: string | undefined;
+  /** Set when the golden may not be written. */
+  refusal?: string;
+  note?: string;
+}
+
+async function planRebase(entry: GoldenEntry, session: CrossCheckSession, options: { reason?: string; skip: boolean }): Promise<RebasePlan> {
   const setup = await setupOf(entry.program);
   const subject = createReferenceSubject();
-  let trace: Trace;
+  let recorded: Trace;
   try {
-    trace = await recordTrace(subject, setup);
+    recorded = await recordTrace(subject, setup);
   } finally {
     await subject.close();
   }
-  const text = serializeTrace(trace);
-  const name = display(entry.golden);
-  const summary = `${trace.steps.length} steps, ${describeStop(trace.stop)}`;
   let oldText: string | undefined;
   try {
     oldText = await readFile(entry.golden, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
+  let previous: CrossCheck | undefined;
+  try {
+    previous = oldText === undefined ? undefined : parseTrace(oldText, entry.golden).crossCheck;
+  } catch (error) {
+    if (!(error instanceof TraceFormatError)) throw error;
+  }
+  const outcome: CrossCheckOutcome = options.skip ? { result: 'unavailable', notRun: 'not run (--no-crosscheck)' } : await session.check(recorded);
+  const decision = decideCrossCheck(outcome, { subject: session.checker.name, ...(options.reason !== undefined ? { reason: options.reason } : {}), ...(previous ? { previous } : {}) });
+  if (!decision.accepted) return { entry, trace: recorded, text: '', oldText, refusal: decision.refusal };
+  const trace: Trace = { ...recorded, crossCheck: decision.record };
+  return { entry, trace, text: serializeTrace(trace), oldText, ...(decision.note ? { note: decision.note } : {}) };
+}
+
+function describeCrossCheck(record: CrossCheck): string {
+  switch (record.result) {
+    case 'agrees':
+      return `${record.subject} ${record.version} agrees`;
+    case 'differs':
+      return `${record.subject} ${record.version} differs: ${record.firstDifference} (reason: ${record.reason})`;
+    case 'unchecked':
+      return `${record.subject} not run: ${record.notRun} (reason: ${record.reason})`;
+  }
+}
+
+async function writePlan(plan: RebasePlan): Promise<void> {
+  const { entry, trace, text, oldText } = plan;
+  const name = display(entry.golden);
+  const summary = `${trace.steps.length} steps, ${describeStop(trace.stop)}`;
   if (oldText === undefined) {
     console.log(`new golden ${name}: ${summary}`);
   } else if (oldText === text) {
@@ -219,7 +289,7 @@ async function rebaseOne(entry: GoldenEntry): Promise<void> {
     try {
       const old = parseTrace(oldText, entry.golden);
       const divergence = compareTraces(old, trace);
-      console.log(divergence ? `changed ${name}: first difference: ${describeDivergence(divergence)}` : `changed ${name}: the same run apart from undefined flags or annotations`);
+      console.log(divergence ? `changed ${name}: first difference: ${describeDivergence(divergence)}` : `changed ${name}: the same run apart from undefined flags, annotations or the cross-check record`);
     } catch (error) {
       if (!(error instanceof TraceFormatError)) throw error;
       console.log(`changed ${name}: the old golden is unusable: ${error.message}`);
@@ -227,6 +297,56 @@ async function rebaseOne(entry: GoldenEntry): Promise<void> {
     process.stdout.write(unifiedDiff(oldText, text, `${name} (old)`, `${name} (new)`));
     console.log(`rebased ${name}: ${summary}`);
   }
+  console.log(`cross-check: ${describeCrossCheck(trace.crossCheck!)}`);
+  if (plan.note) console.log(`note: ${plan.note}`);
   for (const warning of undefinedFlagWarnings(trace)) console.log(`warning: ${warning}`);
   if (oldText !== text) await writeAtomic(entry.golden, text);
+}
+
+async function crosscheck(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      dir: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const entries = entriesFrom(positionals, values.dir ?? DEFAULT_GOLDEN_DIR);
+  const session = new CrossCheckSession(qemuCrossChecker());
+  const subject = session.checker.name;
+  const unavailable = session.unavailable();
+  if (unavailable !== undefined) throw new InputError(`cannot cross-check against ${subject}: ${unavailable}`);
+  const rows: Array<{ name: string; golden: string; ok: boolean; detail: string; result?: CrossCheckOutcome['result']; recorded?: CrossCheck['result'] }> = [];
+  try {
+    for (const entry of entries) {
+      let row: (typeof rows)[number];
+      try {
+        const read = await readGolden(entry.golden);
+        if (!read) {
+          row = { name: entry.name, golden: display(entry.golden), ok: false, detail: `missing golden ${display(entry.golden)}` };
+        } else {
+          const outcome = await session.check(read.trace);
+          const verdict = verifyCrossCheck(read.trace.crossCheck, outcome, subject);
+          row = { name: entry.name, golden: display(entry.golden), ...verdict, result: outcome.result, ...(read.trace.crossCheck ? { recorded: read.trace.crossCheck.result } : {}) };
+        }
+      } catch (error) {
+        if (!(error instanceof TraceFormatError)) throw error;
+        row = { name: entry.name, golden: display(entry.golden), ok: false, detail: error.message };
+      }
+      rows.push(row);
+      if (!values.json) console.log(`${row.ok ? 'ok  ' : 'FAIL'} ${row.name.padEnd(20)} ${row.detail}`);
+    }
+  } finally {
+    await session.close();
+  }
+  const failed = rows.filter((r) => !r.ok).length;
+  if (values.json) console.log(JSON.stringify({ subject, passed: rows.length - failed, failed, results: rows }, null, 2));
+  else console.log(`xvc trace crosscheck: ${rows.length - failed} passed, ${failed} failed`);
+  return failed > 0 ? 1 : 0;
 }

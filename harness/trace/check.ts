@@ -2,7 +2,8 @@
  * Checks one golden program on a subject: the program must have a golden (a missing golden is
  * a failure, never created on the fly), the golden must load (hash, format) and start where the
  * program starts now (else it is stale), and a run recorded on the subject from the golden's
- * start must match it step by step (compare.ts). Shared by `xvc trace check` and isa/golden.
+ * start must match it step by step (compare.ts). Shared by `xvc trace check`, isa/golden and
+ * the cross-check against QEMU (cross-check.ts), which runs a golden on a subject the same way.
  *
  * Models no hardware.
  */
@@ -10,6 +11,7 @@
 import { existsSync } from 'node:fs';
 import type { CpuMode } from '../../reference-emulator/index.ts';
 import type { Subject } from '../adapter.ts';
+import type { Needs } from '../suite/model.ts';
 import { compareSetup, compareTraces, describeDivergence, type Divergence } from './compare.ts';
 import { TraceFormatError, type Trace } from './format.ts';
 import { readGolden, setupOf, type GoldenEntry } from './goldens.ts';
@@ -43,10 +45,20 @@ export async function checkGolden(entry: GoldenEntry, subject: Subject): Promise
   }
   const stale = compareSetup(golden, await setupOf(entry.program));
   if (stale) return failed(`golden ${entry.golden} is stale, the program starts differently: ${describeDivergence(stale)}; rebase it`, { divergence: stale });
-  const actual = await recordTrace(subject, golden);
-  const divergence = compareTraces(golden, actual);
+  const { actual, divergence } = await checkTrace(golden, subject);
   if (divergence) return failed(`${entry.name}: ${describeDivergence(divergence)}`, { divergence, actual });
   return { entry, passed: true, actual };
+}
+
+/** Records a run on the subject from the golden's start and compares it with the golden. */
+export async function checkTrace(golden: Trace, subject: Subject): Promise<{ actual: Trace; divergence: Divergence | undefined }> {
+  const actual = await recordTrace(subject, golden);
+  return { actual, divergence: compareTraces(golden, actual) };
+}
+
+/** What a subject must offer to run a golden: its start mode, its CPU model, single steps. */
+export function goldenNeeds(header: { mode: Trace['mode']; cpu: Trace['cpu'] }): Needs {
+  return { modes: [header.mode], cpuModels: [header.cpu], singleStep: true };
 }
 
 /** The form and mode of every step of a trace, for ISA coverage. */

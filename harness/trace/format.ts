@@ -9,7 +9,13 @@
  *   and the disassembly, then ONLY the state fields and watched memory bytes that changed;
  * - `final`: every field again, and `stop`: why the run ended (HLT, debug-exit port, an
  *   exception when the run stops on one, the limit);
- * - `hash`: SHA-256 over the canonical content (keys sorted, no whitespace, `hash` left out).
+ * - `crossCheck` (optional, added compatibly within xvc-trace/1): what an independent subject
+ *   (QEMU) made of the same program when the golden was rebased: it agrees; or it differs (or
+ *   cannot run the program) at a first difference, with a written reason; or it was not run,
+ *   with a written reason. A reader that predates the field still loads the file, since the
+ *   hash covers every top-level key but `hash`;
+ * - `hash`: SHA-256 over the canonical content (keys sorted, no whitespace, `hash` left out), so
+ *   an edit to any field, the cross-check record included, is detected.
  *
  * Numbers that are register values or addresses are written as fixed-width hex strings and
  * memory as hex byte strings, so a reviewer can hold a golden against the SDM. Loading checks
@@ -69,7 +75,31 @@ export interface Trace extends TraceHeader {
   steps: TraceStep[];
   final: FlatState;
   stop: StopReason;
+  /** Present on goldens written by `xvc trace rebase`; never on a run just recorded. */
+  crossCheck?: CrossCheck;
 }
+
+/** A written reason is at least this many characters: a sentence, not "ok" or "known". */
+export const MIN_REASON_LENGTH = 20;
+
+/** `checkedAt` is a calendar date (UTC): metadata of the file, never part of a run's semantics. */
+const CHECKED_AT = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * What an independent subject made of the golden's program when it was rebased:
+ * - `agrees`: it ran the program from the golden's start and matched every step (undefined
+ *   flags masked, harness/trace/compare.ts);
+ * - `differs`: it diverged, or could not run the program (a CPU model it lacks); the first
+ *   difference, and the reason the golden stands anyway;
+ * - `unchecked`: it was not run (not installed here, or `--no-crosscheck`); why, and the reason
+ *   the golden was written all the same.
+ */
+export type CrossCheck =
+  | { subject: string; result: 'agrees'; version: string; checkedAt: string }
+  | { subject: string; result: 'differs'; version: string; checkedAt: string; firstDifference: string; reason: string }
+  | { subject: string; result: 'unchecked'; checkedAt: string; notRun: string; reason: string };
+
+export const CROSS_CHECK_RESULTS = ['agrees', 'differs', 'unchecked'] as const;
 
 /** A golden that cannot be used: the message is one line naming the file and the problem. */
 export class TraceFormatError extends Error {
@@ -137,7 +167,20 @@ function fileObject(trace: Trace): Record<string, unknown> {
     steps: trace.steps.map(stepObject),
     final: stateObject(trace.final),
     stop: stopObject(trace.stop),
+    ...(trace.crossCheck ? { crossCheck: crossCheckObject(trace.crossCheck) } : {}),
   };
+}
+
+function crossCheckObject(check: CrossCheck): Record<string, unknown> {
+  // Spelled out so the key order is fixed and nothing else slips into a golden.
+  switch (check.result) {
+    case 'agrees':
+      return { subject: check.subject, result: check.result, version: check.version, checkedAt: check.checkedAt };
+    case 'differs':
+      return { subject: check.subject, result: check.result, version: check.version, checkedAt: check.checkedAt, firstDifference: check.firstDifference, reason: check.reason };
+    case 'unchecked':
+      return { subject: check.subject, result: check.result, checkedAt: check.checkedAt, notRun: check.notRun, reason: check.reason };
+  }
 }
 
 /** JSON with object keys sorted at every level and no whitespace: what the hash covers. */
@@ -246,6 +289,37 @@ class Reader {
     return state;
   }
 
+  crossCheck(value: Json, path: string): CrossCheck {
+    const object = this.object(value, path);
+    const result = this.choice(object['result'], `${path}.result`, CROSS_CHECK_RESULTS);
+    const allowed = { agrees: ['version'], differs: ['version', 'firstDifference', 'reason'], unchecked: ['notRun', 'reason'] }[result];
+    for (const key of Object.keys(object)) {
+      if (!['subject', 'result', 'checkedAt', ...allowed].includes(key)) this.fail(`${path}.${key}`, `not a field of a '${result}' cross-check`);
+    }
+    const subject = this.string(object['subject'], `${path}.subject`);
+    if (subject === '') this.fail(`${path}.subject`, 'expected a subject name');
+    const checkedAt = this.string(object['checkedAt'], `${path}.checkedAt`);
+    if (!CHECKED_AT.test(checkedAt)) this.fail(`${path}.checkedAt`, `expected a date YYYY-MM-DD, got '${checkedAt}'`);
+    const text = (key: string): string => {
+      const value = this.string(object[key], `${path}.${key}`);
+      if (value.trim() === '' || value.includes('\n')) this.fail(`${path}.${key}`, 'expected one non-empty line');
+      return value;
+    };
+    const reason = (): string => {
+      const value = text('reason');
+      if (value.trim().length < MIN_REASON_LENGTH) this.fail(`${path}.reason`, `a reason takes at least ${MIN_REASON_LENGTH} characters`);
+      return value;
+    };
+    switch (result) {
+      case 'agrees':
+        return { subject, result, version: text('version'), checkedAt };
+      case 'differs':
+        return { subject, result, version: text('version'), checkedAt, firstDifference: text('firstDifference'), reason: reason() };
+      case 'unchecked':
+        return { subject, result, checkedAt, notRun: text('notRun'), reason: reason() };
+    }
+  }
+
   stop(value: Json, path: string): StopReason {
     const object = this.object(value, path);
     const kind = this.choice(object['kind'], `${path}.kind`, ['limit', 'halt', 'exit-port', 'exception', 'shutdown', 'breakpoint'] as const);
@@ -336,5 +410,6 @@ export function parseTrace(text: string, file: string): Trace {
   const mismatch = STATE_FIELDS.find((name) => final[name] !== replay[name]);
   if (mismatch !== undefined) r.fail(`final.${mismatch}`, `is ${formatField(mismatch, final[mismatch]!)} but the steps end with ${formatField(mismatch, replay[mismatch]!)}`);
   const stop = r.stop(top['stop'], 'stop');
-  return { program, cpu, mode, memorySize, maxInstructions, stopOnException, initial: { state: initialState, memory }, steps, final, stop };
+  const crossCheck = top['crossCheck'] === undefined ? undefined : r.crossCheck(top['crossCheck'], 'crossCheck');
+  return { program, cpu, mode, memorySize, maxInstructions, stopOnException, initial: { state: initialState, memory }, steps, final, stop, ...(crossCheck ? { crossCheck } : {}) };
 }

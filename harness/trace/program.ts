@@ -3,11 +3,15 @@
  * (`<name>.options.json`), and from both the trace's starting point, a header, the complete
  * initial state and the watched memory regions with their initial bytes.
  *
- * The start is `xvc exec`'s (harness/exec/guest-image.ts): real mode at CS:IP with CS = the load
- * segment and SP = 0xFFFE, or flat 32-bit protected mode at CPL 0 with paging off. RAM outside
- * the image is zero after reset. Watched regions: the image, 256 bytes below the initial SS:ESP
- * (none when ESP is below 256, as it is at the flat start, where a program sets its own stack),
- * and any region the options list (an IVT, a data area).
+ * The real-mode start is `xvc exec`'s (harness/exec/guest-image.ts): CS:IP with CS = the load
+ * segment and SP = 0xFFFE. The flat 32-bit start (protected mode at CPL 0, paging off) is the
+ * portable one of harness/state/initial-state.ts (`flat32Setup`): selectors 0x08 and 0x10 backed
+ * by a real GDT at 0x800 in guest memory (GDTR {0x800, 23}, IDTR limit 0), so a subject that
+ * loads descriptors from the GDT (QEMU, Unicorn) can take the selectors the state names. RAM
+ * outside the image and the GDT is zero after reset. Watched regions: the image, the GDT, 256
+ * bytes below the initial SS:ESP (none when ESP is below 256, as it is at the flat start, where
+ * a program sets its own stack), and any region the options list (an IVT, a data area). Every
+ * watched region's initial bytes are written to every subject, so the GDT reaches them all.
  *
  * Models no hardware beyond that start state.
  */
@@ -18,6 +22,7 @@ import { CPU_MODEL_NAMES, DEFAULT_MEMORY_SIZE, getFlags, REG32_NAMES, SEG_NAMES,
 import type { ArchState } from '../adapter.ts';
 import { InputError } from '../cli/errors.ts';
 import { loadGuest } from '../exec/guest-image.ts';
+import { flat32Setup, type MemoryImage } from '../state/initial-state.ts';
 import type { MemoryRegion, StartMode, TraceHeader } from './format.ts';
 import { flattenState, type FlatState } from './state-fields.ts';
 
@@ -153,8 +158,8 @@ function archStateOf(cpu: CpuState): ArchState {
   };
 }
 
-/** Sorted, merged watch intervals, filled with the image where they cover it and zero elsewhere. */
-function watchedMemory(intervals: WatchRegion[], image: Uint8Array, loadAddress: number): MemoryRegion[] {
+/** Sorted, merged watch intervals, filled with the contents (image, GDT) where they cover them and zero elsewhere. */
+function watchedMemory(intervals: WatchRegion[], contents: readonly MemoryImage[]): MemoryRegion[] {
   const sorted = intervals.filter((r) => r.length > 0).sort((a, b) => a.base - b.base);
   const merged: WatchRegion[] = [];
   for (const region of sorted) {
@@ -164,12 +169,16 @@ function watchedMemory(intervals: WatchRegion[], image: Uint8Array, loadAddress:
   }
   return merged.map(({ base, length }) => {
     const bytes = new Uint8Array(length);
-    const from = Math.max(base, loadAddress);
-    const to = Math.min(base + length, loadAddress + image.length);
-    if (from < to) bytes.set(image.subarray(from - loadAddress, to - loadAddress), from - base);
+    for (const content of contents) {
+      const from = Math.max(base, content.address);
+      const to = Math.min(base + length, content.address + content.bytes.length);
+      if (from < to) bytes.set(content.bytes.subarray(from - content.address, to - content.address), from - base);
+    }
     return { base, bytes };
   });
 }
+
+const hex = (value: number): string => `0x${value.toString(16)}`;
 
 /** The header, initial state and watched memory of a program run with `options`. */
 export function programSetup(name: string, image: Uint8Array, source: string, options: ProgramOptions): TraceSetup {
@@ -182,13 +191,25 @@ export function programSetup(name: string, image: Uint8Array, source: string, op
     cpu: options.cpu,
     memorySize: options.memorySize,
   });
-  const state = flattenState(archStateOf(interp.machine.cpu));
+  const contents: MemoryImage[] = [{ address: options.loadAddress, bytes: image }];
+  let arch = archStateOf(interp.machine.cpu);
+  if (options.mode === 'prot32') {
+    const flat = flat32Setup({ eip: arch.eip });
+    for (const table of flat.memory) {
+      if (table.address < options.loadAddress + image.length && options.loadAddress < table.address + table.bytes.length) {
+        throw new InputError(`${source} (${hex(image.length)} bytes at ${hex(options.loadAddress)}) overlaps the flat start's GDT at ${hex(table.address)}+${hex(table.bytes.length)}; load it elsewhere`);
+      }
+    }
+    arch = flat.state;
+    contents.push(...flat.memory);
+  }
+  const state = flattenState(arch);
   const stackTop = ((state['ss.base'] ?? 0) + (state['esp'] ?? 0)) >>> 0;
-  const regions: WatchRegion[] = [{ base: options.loadAddress, length: image.length }, ...options.watch];
+  const regions: WatchRegion[] = [{ base: options.loadAddress, length: image.length }, ...contents.slice(1).map((c) => ({ base: c.address, length: c.bytes.length })), ...options.watch];
   if ((state['esp'] ?? 0) >= STACK_WINDOW_BYTES) regions.push({ base: stackTop - STACK_WINDOW_BYTES, length: STACK_WINDOW_BYTES });
   for (const region of regions) {
     if (region.base + region.length > options.memorySize) {
-      throw new InputError(`watched region 0x${region.base.toString(16)}+0x${region.length.toString(16)} of ${source} lies outside ${options.memorySize} bytes of RAM`);
+      throw new InputError(`watched region ${hex(region.base)}+${hex(region.length)} of ${source} lies outside ${options.memorySize} bytes of RAM`);
     }
   }
   return {
@@ -198,6 +219,6 @@ export function programSetup(name: string, image: Uint8Array, source: string, op
     memorySize: options.memorySize,
     maxInstructions: options.maxInstructions,
     stopOnException: options.stopOnException,
-    initial: { state, memory: watchedMemory(regions, image, options.loadAddress) },
+    initial: { state, memory: watchedMemory(regions, contents) },
   };
 }

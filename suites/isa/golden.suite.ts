@@ -7,13 +7,14 @@
  * (harness/trace/compare.ts). A program without a golden fails; so does a golden whose
  * program now starts differently (stale), or one that does not load (hash, format).
  *
- * Oracle: the goldens, recorded on the reference with `xvc trace rebase` and checked by hand
+ * Oracle: the goldens, recorded on the reference with `xvc trace rebase`, cross-checked against
+ * QEMU there (each golden's `crossCheck` record: it agrees, or why not) and checked by hand
  * against the SDM. Leaves out: memory outside the watched regions, and the cycle-level timing
  * of anything (a step is one retired instruction or one delivered fault).
  */
 
 import { existsSync } from 'node:fs';
-import { checkGolden, executedForms } from '../../harness/trace/check.ts';
+import { checkGolden, executedForms, goldenNeeds } from '../../harness/trace/check.ts';
 import { listEntries, programOptions, type GoldenEntry } from '../../harness/trace/goldens.ts';
 import { fail, pass, type SuiteInstance } from '../../harness/suite/model.ts';
 import type { InstrId } from '../../reference-emulator/index.ts';
@@ -42,7 +43,7 @@ async function instanceOf(entry: GoldenEntry): Promise<SuiteInstance> {
   return {
     name,
     tags: ['isa', 'golden', ...(options ? [options.mode] : [])],
-    needs: options ? { modes: [options.mode], cpuModels: [options.cpu], singleStep: true } : {},
+    needs: options ? goldenNeeds(options) : {},
     budget: BUDGET,
     kills,
     async run(subjects, ctx) {

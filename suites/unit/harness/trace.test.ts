@@ -20,9 +20,16 @@
 // - the fixtures: at least 8 programs, each with .asm, .bin, options and a golden, in both real
 //   and flat protected mode, every .bin what nasm builds from its .asm (skipped, with the reason,
 //   without nasm), every golden checks out on the reference;
-// - isa/golden kills the mutants it lists and passes on the clean reference.
+// - the flat start is the portable one: GDTR {0x800, 23} over a GDT in the watched memory;
+// - isa/golden kills the mutants it lists and passes on the clean reference;
+// - the cross-check (harness/trace/cross-check.ts): the record round-trips and the hash covers
+//   it; a golden a subject contradicts is refused without a reason and stored with one (a
+//   corrupted golden against the reference as stand-in subject, and through the CLI the i286
+//   program QEMU cannot run); every fixture golden carries a record, and every golden recorded
+//   as agreeing agrees with QEMU now (`xvc trace crosscheck`; without QEMU a skip with the
+//   reason, a failure under CI=true), and a corrupted copy of one does not.
 // Oracles: the SDM facts named at each test (DAA leaves OF undefined and defines CF, ADD defines
-// OF), GNU patch, nasm. Left out: QEMU and other subjects (the suite runs them).
+// OF), GNU patch, nasm, QEMU. Left out: other subjects (isa/golden runs them).
 
 import { expect } from 'chai';
 import { execFile, spawnSync } from 'node:child_process';
@@ -35,7 +42,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createReferenceSubject } from '../../../harness/adapters/reference/index.ts';
 import { checkGolden, undefinedFlagWarnings } from '../../../harness/trace/check.ts';
 import { compareTraces, describeDivergence } from '../../../harness/trace/compare.ts';
-import { canonicalJson, parseTrace, serializeTrace, traceHash, TraceFormatError, type Trace } from '../../../harness/trace/format.ts';
+import { CrossCheckSession, decideCrossCheck, qemuCrossChecker, type CrossChecker } from '../../../harness/trace/cross-check.ts';
+import { canonicalJson, parseTrace, serializeTrace, traceHash, TraceFormatError, type CrossCheck, type Trace } from '../../../harness/trace/format.ts';
 import { DEFAULT_GOLDEN_DIR, listEntries, readGolden, resolveEntry, setupOf } from '../../../harness/trace/goldens.ts';
 import { unifiedDiff } from '../../../harness/trace/line-diff.ts';
 import { DEFAULT_PROGRAM_OPTIONS, programSetup } from '../../../harness/trace/program.ts';
@@ -48,6 +56,19 @@ import { skipBecause } from '../../support/outcome.ts';
 const SUITES_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BCD = join(DEFAULT_GOLDEN_DIR, 'bcd-adjust.bin');
+/** A reason long enough to be stored (format.ts MIN_REASON_LENGTH). */
+const REASON = 'unit test of rebase itself, not of the cross-check';
+
+/** Needs QEMU for the cross-check: a skip with the reason without it, a failure under CI=true. */
+function needQemu(ctx: Mocha.Context): void {
+  const missing = qemuCrossChecker().missing();
+  if (missing === undefined) return;
+  if (process.env['CI'] === 'true') throw new Error(`CI=true but QEMU cannot run: ${missing}`);
+  skipBecause(ctx, `cross-check against QEMU: ${missing}`);
+}
+
+/** The reference as a stand-in cross-check subject: it contradicts exactly the goldens that were corrupted. */
+const STAND_IN: CrossChecker = { name: 'stand-in', missing: () => undefined, version: () => 'reference', subjects: async () => createReferenceSubject() };
 
 function xvc(args: string[]): Promise<CliResult> {
   return runCli(args, 120_000);
@@ -260,12 +281,16 @@ describe('golden traces (harness/trace)', function () {
     it('rebase: new, then unchanged; check passes; a changed program makes the golden stale; rebase prints the diff and the first difference', async () => {
       const program = await copyProgram('bcd-adjust', 'prog');
       const golden = join(dir, 'prog.trace.json');
-      const first = await xvc(['trace', 'rebase', program]);
+      const noCrossCheck = ['--no-crosscheck', '--reason', REASON];
+      const first = await xvc(['trace', 'rebase', program, ...noCrossCheck]);
       expect(first.code, first.stderr).to.equal(0);
       expect(first.stdout).to.match(/^new golden .*prog\.trace\.json: 61 steps, HLT$/m);
-      expect(await readFile(golden, 'utf8')).to.equal(serializeTrace({ ...bcd, program: 'prog' }));
+      expect(first.stdout).to.match(/^cross-check: qemu not run: not run \(--no-crosscheck\) \(reason: unit test of rebase itself/m);
+      const { crossCheck, ...written } = parseTrace(await readFile(golden, 'utf8'), golden);
+      expect(written).to.deep.equal({ ...bcd, program: 'prog' });
+      expect(crossCheck).to.deep.include({ subject: 'qemu', result: 'unchecked', notRun: 'not run (--no-crosscheck)', reason: REASON });
 
-      const again = await xvc(['trace', 'rebase', golden]);
+      const again = await xvc(['trace', 'rebase', golden, ...noCrossCheck]);
       expect(again.stdout).to.match(/^unchanged .*prog\.trace\.json/m);
       const ok = await xvc(['trace', 'check', '--dir', dir]);
       expect(ok.code, ok.stdout).to.equal(0);
@@ -280,7 +305,7 @@ describe('golden traces (harness/trace)', function () {
       expect(stale.code).to.equal(1);
       expect(stale.stdout).to.match(/FAIL prog +golden .* is stale, the program starts differently: initial memory: memory\[0x00001003\] expected 0x09, actual 0x08; rebase it/);
 
-      const rebased = await xvc(['trace', 'rebase', 'prog', '--dir', dir]);
+      const rebased = await xvc(['trace', 'rebase', 'prog', '--dir', dir, ...noCrossCheck]);
       expect(rebased.code, rebased.stderr).to.equal(0);
       expect(rebased.stdout).to.match(/^changed .*prog\.trace\.json: first difference: initial memory: memory\[0x00001003\] expected 0x09, actual 0x08$/m);
       expect(rebased.stdout).to.match(/^--- .*prog\.trace\.json \(old\)$/m);
@@ -321,12 +346,18 @@ describe('golden traces (harness/trace)', function () {
 
   describe('xvc trace: usage errors', () => {
     it('unknown subcommand, missing IMAGE, missing --out, bad --watch, bad --mode: exit 2, one line each', async () => {
-      expectOneLineError(await xvc(['trace', 'replay']), 2, /unknown trace command 'replay' \(expected record, check or rebase\)/);
+      expectOneLineError(await xvc(['trace', 'replay']), 2, /unknown trace command 'replay' \(expected record, check, rebase or crosscheck\)/);
       expectOneLineError(await xvc(['trace', 'record', '--out', 'x.json']), 2, /trace record takes exactly one IMAGE argument/);
       expectOneLineError(await xvc(['trace', 'record', BCD]), 2, /trace record needs --out FILE/);
       expectOneLineError(await xvc(['trace', 'record', BCD, '--out', join(tmpdir(), 'x.json'), '--watch', '12']), 2, /--watch takes BASE:LEN, got '12'/);
       expectOneLineError(await xvc(['trace', 'record', BCD, '--out', join(tmpdir(), 'x.json'), '--mode', 'v86']), 2, /--mode takes one of real, prot32, got 'v86'/);
       expectOneLineError(await xvc(['trace', 'rebase']), 2, /trace rebase takes at least one PROGRAM or GOLDEN argument/);
+    });
+
+    it('rebase: a short --reason, a --reason for two goldens and --no-crosscheck without a reason: exit 2, one line each', async () => {
+      expectOneLineError(await xvc(['trace', 'rebase', 'crc32', '--reason', 'known']), 2, /--reason must say why in at least 20 characters, got 5/);
+      expectOneLineError(await xvc(['trace', 'rebase', 'crc32', 'bit-ops', '--reason', REASON]), 2, /--reason explains one golden: rebase that golden alone/);
+      expectOneLineError(await xvc(['trace', 'rebase', 'crc32', '--no-crosscheck']), 2, /--no-crosscheck needs --reason "TEXT"/);
     });
 
     it('a missing image and a rebase without a program: exit 1, one line naming the file', async () => {
@@ -424,6 +455,150 @@ describe('golden traces (harness/trace)', function () {
         }
       }
       expect(killed).to.be.at.least(2);
+    });
+  });
+
+  describe('the portable flat start', () => {
+    it('prot32 starts with GDTR {0x800, 23} over a watched GDT: null, flat code at 0x08, flat data at 0x10 (SDM Vol. 3A, 3.4.5)', async () => {
+      const setup = await setupOf(join(DEFAULT_GOLDEN_DIR, 'crc32.bin'));
+      expect([setup.initial.state['gdtr.base'], setup.initial.state['gdtr.limit'], setup.initial.state['idtr.limit']]).to.deep.equal([0x800, 23, 0]);
+      expect([setup.initial.state['cs.sel'], setup.initial.state['ds.sel']]).to.deep.equal([0x08, 0x10]);
+      const gdt = setup.initial.memory.find((region) => region.base === 0x800);
+      expect(Buffer.from(gdt!.bytes).toString('hex')).to.equal('0000000000000000' + 'ffff0000009bcf00' + 'ffff00000093cf00');
+      const golden = (await readGolden(join(DEFAULT_GOLDEN_DIR, 'crc32.trace.json')))!.trace;
+      expect(golden.initial.memory[0]).to.deep.equal(gdt);
+    });
+
+    it('an image over the GDT is refused in one line', () => {
+      const options = { ...DEFAULT_PROGRAM_OPTIONS, loadAddress: 0x700 };
+      expect(() => programSetup('low', new Uint8Array(0x200), 'low.bin', options)).to.throw(/^low\.bin \(0x200 bytes at 0x700\) overlaps the flat start's GDT at 0x800\+0x18; load it elsewhere$/);
+    });
+  });
+
+  describe('cross-check (harness/trace/cross-check.ts)', () => {
+    const agrees: CrossCheck = { subject: 'qemu', result: 'agrees', version: '7.2.0', checkedAt: '2024-01-02' };
+
+    it('the record round-trips, the hash covers it, and a bad record is rejected by its JSON path', () => {
+      const text = serializeTrace({ ...bcd, crossCheck: agrees });
+      expect(parseTrace(text, 'x').crossCheck).to.deep.equal(agrees);
+      expect(serializeTrace(parseTrace(text, 'x'))).to.equal(text);
+      expect(traceHash({ ...bcd, crossCheck: agrees })).not.to.equal(traceHash(bcd));
+      const edited = text.replace('"result": "agrees"', '"result": "differs"');
+      expect(edited).not.to.equal(text);
+      expect(formatError(() => parseTrace(edited, 'edited.trace.json')).message).to.match(/^edited\.trace\.json: hash: the content does not match its hash/);
+      const object = JSON.parse(text) as Record<string, unknown>;
+      object['crossCheck'] = { subject: 'qemu', result: 'differs', version: '7.2.0', checkedAt: '2024-01-02', firstDifference: 'step 1', reason: 'because' };
+      expect(formatError(() => parseTrace(rehash(object), 'short.trace.json')).message).to.match(/^short\.trace\.json: crossCheck\.reason: a reason takes at least 20 characters$/);
+      object['crossCheck'] = { ...agrees, reason: REASON };
+      expect(formatError(() => parseTrace(rehash(object), 'extra.trace.json')).message).to.match(/^extra\.trace\.json: crossCheck\.reason: not a field of a 'agrees' cross-check$/);
+    });
+
+    it('a golden the subject contradicts (a corrupted expected ECX) is refused in one line naming the first difference, and stored with a reason', async () => {
+      const corrupted = cloneTrace(bcd);
+      corrupted.steps[3]!.changes['ecx'] = 0x1234;
+      corrupted.final = { ...corrupted.final, ecx: 0x1234 };
+      for (const step of corrupted.steps.slice(4)) expect(step.changes['ecx'], 'no later step writes ECX').to.equal(undefined);
+      const session = new CrossCheckSession(STAND_IN);
+      try {
+        expect(await session.check(bcd)).to.deep.equal({ result: 'agrees', version: 'reference' });
+        const outcome = await session.check(corrupted);
+        expect(outcome).to.deep.include({ result: 'differs', firstDifference: describeDivergence(compareTraces(corrupted, bcd)!) });
+        const refused = decideCrossCheck(outcome, { subject: 'stand-in' });
+        expect(refused.accepted).to.equal(false);
+        const refusal = (refused as { refusal: string }).refusal;
+        expect(refusal).to.match(/^stand-in contradicts it: step 3 at 0100:[0-9a-f]{4} \(.*\): ecx expected 0x00001234, actual 0x00000000; give --reason "TEXT"/);
+        expect(refusal).not.to.contain('\n');
+
+        const accepted = decideCrossCheck(outcome, { subject: 'stand-in', reason: REASON, date: '2024-01-02' });
+        expect(accepted).to.deep.equal({ accepted: true, record: { subject: 'stand-in', result: 'differs', version: 'reference', checkedAt: '2024-01-02', firstDifference: (outcome as { firstDifference: string }).firstDifference, reason: REASON } });
+        const stored = parseTrace(serializeTrace({ ...corrupted, crossCheck: (accepted as { record: CrossCheck }).record }), 'stored');
+        expect(stored.crossCheck).to.deep.equal((accepted as { record: CrossCheck }).record);
+        // The same difference again: the stored reason stands; another one needs a new reason.
+        const again = decideCrossCheck(outcome, { subject: 'stand-in', previous: stored.crossCheck!, date: '2024-02-03' });
+        expect(again).to.deep.include({ accepted: true, record: stored.crossCheck });
+        expect(decideCrossCheck({ ...outcome, firstDifference: 'step 4: eax' } as typeof outcome, { subject: 'stand-in', previous: stored.crossCheck! }).accepted).to.equal(false);
+      } finally {
+        await session.close();
+      }
+    });
+
+    it('a subject that is not installed is never skipped silently: refused without a reason, recorded as unchecked with one', async () => {
+      const session = new CrossCheckSession({ ...STAND_IN, missing: () => 'stand-in-emu not found: install it' });
+      const outcome = await session.check(bcd);
+      expect(outcome).to.deep.equal({ result: 'unavailable', notRun: 'stand-in-emu not found: install it' });
+      expect(decideCrossCheck(outcome, { subject: 'stand-in' })).to.deep.equal({ accepted: false, refusal: `it cannot be cross-checked: stand-in-emu not found: install it; install stand-in, or give --reason "TEXT" (at least 20 characters, one golden per rebase) to store the golden with the reason` });
+      expect(decideCrossCheck(outcome, { subject: 'stand-in', reason: REASON, date: '2024-01-02' })).to.deep.equal({ accepted: true, record: { subject: 'stand-in', result: 'unchecked', checkedAt: '2024-01-02', notRun: 'stand-in-emu not found: install it', reason: REASON } });
+    });
+
+    it('every golden in fixtures/golden carries a qemu record that agrees or explains the difference (never unchecked)', async () => {
+      for (const entry of listEntries()) {
+        const { trace } = (await readGolden(entry.golden))!;
+        expect(trace.crossCheck, `${entry.name} has a crossCheck record`).not.to.equal(undefined);
+        expect(trace.crossCheck!.subject, entry.name).to.equal('qemu');
+        expect(['agrees', 'differs'], `${entry.name} was cross-checked`).to.include(trace.crossCheck!.result);
+      }
+    });
+
+    it('every golden recorded as agreeing agrees with QEMU now, and each differing one differs as recorded (xvc trace crosscheck)', async function () {
+      needQemu(this);
+      const r = await xvc(['trace', 'crosscheck', '--json']);
+      expect(r.code, r.stdout + r.stderr).to.equal(0);
+      const report = JSON.parse(r.stdout) as { failed: number; results: Array<{ name: string; ok: boolean; result: string; recorded: string }> };
+      expect(report.results.map((row) => row.name)).to.deep.equal(listEntries().map((entry) => entry.name));
+      for (const row of report.results) {
+        expect(row.ok, row.name).to.equal(true);
+        if (row.recorded === 'agrees') expect(row.result, `${row.name} agrees with QEMU`).to.equal('agrees');
+      }
+    });
+
+    it('xvc trace crosscheck fails a corrupted copy of an agreeing golden, naming the step and byte', async function () {
+      needQemu(this);
+      const dir = await mkdtemp(join(tmpdir(), 'xvc-crosscheck-test-'));
+      try {
+        for (const suffix of ['.bin', '.options.json']) await copyFile(join(DEFAULT_GOLDEN_DIR, `bcd-adjust${suffix}`), join(dir, `bcd-adjust${suffix}`));
+        const golden = (await readGolden(join(DEFAULT_GOLDEN_DIR, 'bcd-adjust.trace.json')))!.trace;
+        expect(golden.crossCheck?.result).to.equal('agrees');
+        const storing = golden.steps.findIndex((step) => step.memory.length > 0);
+        const change = golden.steps[storing]!.memory[0]!;
+        change.bytes[0] = change.bytes[0]! ^ 0xff;
+        await writeFile(join(dir, 'bcd-adjust.trace.json'), serializeTrace(golden));
+        const r = await xvc(['trace', 'crosscheck', '--dir', dir]);
+        expect(r.code, r.stdout + r.stderr).to.equal(1);
+        expect(r.stdout).to.match(new RegExp(`FAIL bcd-adjust +recorded as agreeing, but qemu .* differs: step ${storing} at .*: memory\\[0x${change.address.toString(16).padStart(8, '0')}\\] expected`));
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('xvc trace rebase refuses the i286 golden QEMU cannot run (or any, without QEMU) unless --reason, then stores the reason', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'xvc-rebase-reason-test-'));
+      try {
+        for (const suffix of ['.bin', '.options.json']) await copyFile(join(DEFAULT_GOLDEN_DIR, `fibonacci${suffix}`), join(dir, `fib${suffix}`));
+        const qemuMissing = qemuCrossChecker().missing();
+        const refused = await xvc(['trace', 'rebase', join(dir, 'fib.bin')]);
+        const why = qemuMissing === undefined ? /qemu cannot run it: subject 'qemu' lacks CPU model i286/ : /it cannot be cross-checked: /;
+        expectOneLineError(refused, 1, /rebase refused for .*fib\.trace\.json: /);
+        expect(refused.stderr).to.match(why);
+        expect(refused.stderr).to.match(/give --reason "TEXT" .*; nothing written$/m);
+        expect(existsSync(join(dir, 'fib.trace.json')), 'nothing written').to.equal(false);
+
+        const reason = 'QEMU has no 80286 model, so this i286 program cannot run on it';
+        const accepted = await xvc(['trace', 'rebase', join(dir, 'fib.bin'), '--reason', reason]);
+        expect(accepted.code, accepted.stderr).to.equal(0);
+        const { crossCheck } = (await readGolden(join(dir, 'fib.trace.json')))!.trace;
+        expect(crossCheck).to.deep.include({ subject: 'qemu', result: qemuMissing === undefined ? 'differs' : 'unchecked', reason });
+        if (crossCheck?.result === 'differs') expect(crossCheck.firstDifference).to.equal("qemu cannot run it: subject 'qemu' lacks CPU model i286");
+
+        // The same difference later: the stored reason stands, nothing to retype (only with QEMU; without it a reason is needed every time).
+        if (qemuMissing === undefined) {
+          const again = await xvc(['trace', 'rebase', join(dir, 'fib.bin')]);
+          expect(again.code, again.stderr).to.equal(0);
+          expect(again.stdout).to.match(/^unchanged .*fib\.trace\.json/m);
+          expect(again.stdout).to.match(/^note: qemu still differs at the same point; the stored reason stands: QEMU has no 80286 model/m);
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
   });
 });
