@@ -39,7 +39,8 @@
  *   UC_MODE_32 stores the linear address unchanged, and the stop skips the resync from the
  *   translated block. Left alone, the state reads wrong and the next `uc_emu_start` starts at
  *   CS.base + (CS.base + EIP), running off into the open bus (UC_ERR_FETCH_PROT) in real mode.
- *   Such stops put the offset back (see `rebaseEip`), when the probe finds the defect;
+ *   The next run therefore starts from the offset (see `resumeFromOffset`); what the subject
+ *   reports stays what Unicorn gives, a declared quirk;
  * - writing CR0 through `uc_reg_write` stores it without QEMU's cpu_x86_update_cr0, so the
  *   hflags that translation keys on keep the UC_MODE_32 engine's PE: code then runs in real
  *   mode by CR0 but translates as protected mode, and `mov ds, ax` takes a GDT lookup (#GP) or
@@ -186,6 +187,7 @@ export const UNICORN_QUIRKS: readonly string[] = [
   'segment descriptor caches are loaded from the selector (real mode: selector * 16; protected mode: the GDT/LDT in guest memory); a cache that disagrees with them cannot be set',
   'real-mode CS loads get data-segment attributes 0x93, as QEMU does (and as SDM Vol. 3A Table 9-1 gives for CS after reset)',
   'the instruction limit counts every iteration of a REP string instruction (Unicorn counts each pass of QEMU\'s per-iteration loop): a run can stop inside a REP with ECX part-way and EIP still at the REP, and single-stepping takes one step per iteration',
+  'after a stop from a code hook (the instruction limit, a breakpoint, a counted debug-exit write) with a non-zero CS base, EIP reads as the linear address CS.base + EIP; reported as read (the next run resumes from the offset)',
   'EFER cannot be set: the CPUID of Unicorn 2.0.1 (leaf 1 EDX 0x07088100, no PSE/PAE/TSC/MSR bits; no NX, SYSCALL or LM) makes QEMU drop EFER writes, so EFER.NXE stays 0',
 ];
 
@@ -286,11 +288,19 @@ export function createUnicornSubject(options: UnicornSubjectOptions = {}): Subje
     lib.poke(e.context, new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
     check(lib.contextRestore(e.handle, e.context), 'uc_context_restore');
   };
-  /** After a stop from a code hook: EIP holds CS.base + EIP (see the header); puts the offset back. */
-  const rebaseEip = (e: Engine): void => {
-    if (!eipIsLinearAfterHookStop()) return;
-    const base = csBase(e);
-    if (base !== 0) check(writeU32(e, UC_X86_REG.EIP, (readU32(e, UC_X86_REG.EIP) - base) >>> 0), 'writing EIP');
+  /**
+   * After a stop from a code hook EIP holds CS.base + EIP (see the header). That is what the
+   * subject reports (getState, the breakpoint stop): the quirk shows as an honest difference.
+   * Only the next run starts from the offset, so the emulation itself goes on where it should.
+   */
+  let eipHoldsLinear = false;
+  const noteLinearEip = (e: Engine): void => {
+    if (eipIsLinearAfterHookStop() && csBase(e) !== 0) eipHoldsLinear = true;
+  };
+  const resumeFromOffset = (e: Engine): void => {
+    if (!eipHoldsLinear) return;
+    eipHoldsLinear = false;
+    check(writeU32(e, UC_X86_REG.EIP, (readU32(e, UC_X86_REG.EIP) - csBase(e)) >>> 0), 'writing EIP');
   };
 
   // --- memory and snapshots ------------------------------------------------------------------
@@ -502,6 +512,7 @@ export function createUnicornSubject(options: UnicornSubjectOptions = {}): Subje
       writeMmr(e, UC_X86_REG.TR, state.tr);
       for (const [name, reg] of GENERAL_REGISTERS) check(writeU32(e, reg, state.regs[name]), `writing ${name}`);
       check(writeU32(e, UC_X86_REG.EIP, state.eip), 'writing EIP');
+      eipHoldsLinear = false;
       check(writeU32(e, UC_X86_REG.CR2, state.cr2), 'writing CR2');
     },
     async getState(): Promise<ArchState> {
@@ -530,6 +541,7 @@ export function createUnicornSubject(options: UnicornSubjectOptions = {}): Subje
     async run(limits: RunLimits): Promise<StopReason> {
       const e = need();
       if (!(limits.maxInstructions >= 1)) return { kind: 'limit' };
+      resumeFromOffset(e);
       breakpoints = (limits.breakpoints ?? []).map((a) => a >>> 0);
       setBreakpoints(e, breakpoints);
       // In a UC_MODE_32 engine uc_emu_start writes its start address to EIP unchanged.
@@ -542,12 +554,12 @@ export function createUnicornSubject(options: UnicornSubjectOptions = {}): Subje
       const err = lib.emuStart(e.handle, BigInt(begin), NEVER_REACHED, 0, count);
       const stop = progress.stop as StopReason | undefined;
       if (stop?.kind === 'breakpoint') {
-        rebaseEip(e);
+        noteLinearEip(e);
         return { kind: 'breakpoint', eip: readU32(e, UC_X86_REG.EIP) };
       }
       // In a counted run the count hook of the instruction after the OUT ends the run; without a
       // count the run ends at a block boundary, which syncs EIP as the offset.
-      if (stop?.kind === 'exit-port' && counted) rebaseEip(e);
+      if (stop?.kind === 'exit-port' && counted) noteLinearEip(e);
       if (stop) return stop;
       if (err === UC_ERR_INSN_INVALID) return { kind: 'exception', vector: VECTOR_UD };
       if (err === UC_ERR_READ_UNMAPPED || err === UC_ERR_WRITE_UNMAPPED || err === UC_ERR_FETCH_UNMAPPED) {
@@ -555,7 +567,7 @@ export function createUnicornSubject(options: UnicornSubjectOptions = {}): Subje
       }
       check(err, 'uc_emu_start');
       const quiet = classifyQuietEnd(e, limits, start, begin);
-      if (quiet.kind === 'limit') rebaseEip(e); // the count hook stopped it
+      if (quiet.kind === 'limit') noteLinearEip(e); // the count hook stopped it
       return quiet;
     },
     async snapshot() {
@@ -588,7 +600,7 @@ let eipLinearProbe: boolean | undefined;
 /**
  * Whether this libunicorn reports EIP as a linear address after a count stop with a non-zero CS
  * base (the x86_set_pc defect in the header): a two-NOP real-mode program at CS 0x100 is stepped
- * once in a scratch engine. Measured, not assumed, because `rebaseEip` and the replay in
+ * once in a scratch engine. Measured, not assumed, because `resumeFromOffset` and the replay in
  * `classifyQuietEnd` depend on it.
  */
 export function eipIsLinearAfterHookStop(): boolean {
