@@ -104,7 +104,9 @@ export async function resolveSubject(spec: string): Promise<ResolvedSubject> {
     const factory = typeof mod.createSubject === 'function' ? mod.createSubject : typeof mod.default === 'function' ? mod.default : undefined;
     if (!factory) throw new InputError(`adapter module ${spec} exports neither createSubject() nor a default function`);
     const subjects: SubjectFactory = async () => (await (factory as () => Subject | Promise<Subject>)());
-    const name = path.replace(/^.*\//, '').replace(/\.[cm]?[jt]s$/, '');
+    // A module named index is its folder's (harness/adapters/unicorn/index.ts reports as unicorn).
+    const file = path.replace(/^.*\//, '').replace(/\.[cm]?[jt]s$/, '');
+    const name = file === 'index' ? (path.split('/').slice(-2, -1)[0] ?? file) : file;
     return { name, spec, subjects, isReference: false };
   }
   if (spec.startsWith('exec:')) {

@@ -376,6 +376,8 @@ describe('out-of-process subjects (xvc-subject/1)', function () {
       expect((await resolveSubject('socket:127.0.0.1:7000')).name).to.equal('socket-127.0.0.1-7000');
       expect((await resolveSubject('socket:/run/xvc/emu.sock')).name).to.equal('socket-emu');
       expect((await resolveSubject('exec:./emu')).isReference).to.equal(false);
+      expect((await resolveSubject('./harness/adapters/unicorn/index.ts')).name, 'a module named index takes its folder name').to.equal('unicorn');
+      expect((await resolveSubject('qemu')).name).to.equal('qemu');
       await resolveSubject('exec:  ').then(() => expect.fail('accepted'), (e: Error) => expect(e.message).to.match(/--adapter exec: needs a command/));
       await resolveSubject('socket:localhost').then(() => expect.fail('accepted'), (e: Error) => expect(e.message).to.match(/socket address 'localhost' is neither HOST:PORT/));
       expect(remoteTimeouts({ XVC_SUBJECT_RUN_TIMEOUT_MS: '500' })).to.deep.equal({ runTimeoutMs: 500 });
