@@ -135,6 +135,7 @@ export async function main(argv: string[]): Promise<number> {
     schema: RUN_REPORT_SCHEMA,
     xvcVersion: version,
     subject: { name: subject.name, spec: subject.spec, quirks, capabilities },
+    oracle: { name: oracle.name, spec: oracle.spec },
     tier,
     seed,
     runs: runs ?? null,

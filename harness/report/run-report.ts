@@ -20,6 +20,8 @@ export interface RunReport {
   schema: typeof RUN_REPORT_SCHEMA;
   xvcVersion: string;
   subject: { name: string; spec: string; quirks: readonly string[]; capabilities: Subject['capabilities'] | null };
+  /** What differential suites compared the subject with (`--oracle`); optional in xvc-run/1. */
+  oracle?: { name: string; spec: string };
   tier: Tier;
   seed: number;
   runs: number | null;

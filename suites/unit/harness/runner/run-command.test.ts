@@ -102,8 +102,9 @@ describe('xvc run (harness runner)', function () {
     expect(asserts.map((a) => a.name)).to.deep.equal(['demo/known', 'demo/pass']);
     expect(asserts[1]!.diag).to.include({ cases: 5 });
     const g = await runCli(['run', '--suites-dir', suitesDir, '--out', outDir, '--grep', '^demo/(fail|zz)', '--json'], 30_000);
-    const report = JSON.parse(g.stdout) as { instances: Array<{ name: string }> };
+    const report = JSON.parse(g.stdout) as { instances: Array<{ name: string }>; oracle: { name: string } };
     expect(report.instances.map((i) => i.name)).to.deep.equal(['demo/fail', 'demo/zz-after']);
+    expect(report.oracle, 'the report names the oracle').to.deep.equal({ name: 'reference', spec: 'reference' });
   });
 
   it('--fail-on error keeps a wrong answer out of the exit status, --fail-on fail (the default) does not', async function () {
