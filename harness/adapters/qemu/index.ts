@@ -4,3 +4,4 @@
  */
 
 export { createQemuSubject as createSubject, createQemuSubject, QEMU_QUIRKS, type QemuSubject, type QemuSubjectOptions } from './subject.ts';
+export type { QemuMigrationOptions, QemuMigrationReport } from './migration.ts';

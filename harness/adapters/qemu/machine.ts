@@ -67,6 +67,8 @@ export class QemuMachine {
   halted = false;
   /** Whether a triple fault paused the machine (-action shutdown=pause). */
   shutdown = false;
+  /** Whether this process holds CLEAN_SNAPSHOT (a machine that came in by migration does not). */
+  hasCleanSnapshot = true;
   private physicalMode = false;
   /** What QEMU writes into the firmware area on every CPU reset. */
   private firmwareImage: Uint8Array = new Uint8Array(0);
@@ -110,6 +112,61 @@ export class QemuMachine {
       if (error instanceof SubjectError) throw error;
       throw new SubjectError('subject-crash', `qemu-system-i386 did not come up: ${(error as Error).message}${tail ? ` (${tail})` : ''}`);
     }
+  }
+
+  /**
+   * A machine for a QEMU that has just received an incoming migration: its QMP connection is
+   * open already, its gdbstub is connected here (after the migration, so the stub's vm_stop on
+   * connect never meets the 'inmigrate' run state). It has no clean snapshot; the firmware
+   * image is the source's (same binary, same machine).
+   */
+  static async adopt(proc: QemuProcess, qmp: QmpClient, options: MachineOptions, firmwareImage: Uint8Array): Promise<QemuMachine> {
+    const rsp = await RspClient.connect({ port: proc.gdbPort, timeoutMs: START_TIMEOUT_MS });
+    try {
+      await rsp.handshake();
+      const machine = new QemuMachine(proc, rsp, qmp, await readTargetRegisters(rsp), options);
+      machine.firmwareImage = firmwareImage;
+      machine.hasCleanSnapshot = false;
+      return machine;
+    } catch (error) {
+      rsp.close();
+      throw error;
+    }
+  }
+
+  /** The firmware image QEMU writes back on a CPU reset (for a migration target, which must not read it from its RAM). */
+  get firmware(): Uint8Array {
+    return this.firmwareImage;
+  }
+
+  /** A QMP command (migration and its queries); errors are QmpErrors, for guard() or translateError(). */
+  qmpCommand<T = unknown>(command: string, args?: Record<string, unknown>, timeoutMs?: number): Promise<T> {
+    return this.qmp.execute<T>(command, args, timeoutMs);
+  }
+
+  /**
+   * Leaves the gdbstub's 'debug' stop for a plain QMP pause: continues through the stub, waits
+   * until QMP reports the guest running (QMP and the stub are separate sockets, so a `stop` sent
+   * at once could overtake the `c`), stops it through QMP and takes the stop reply the stub sends
+   * for that pause (T02). The caller has put the CPU where running changes nothing (`jmp $`, or
+   * a halted CPU) and removed every breakpoint.
+   */
+  async park(timeoutMs = 5000): Promise<void> {
+    await this.rsp.resume('c');
+    const deadline = performance.now() + timeoutMs;
+    for (let status = await this.qmp.status(); status !== 'running'; status = await this.qmp.status()) {
+      const early = await this.waitForStopOrExit(0);
+      if (early === 'exited') throw new SubjectError('subject-crash', `qemu-system-i386 exited while parking the CPU (${describeExit(this.proc.exit!)})`);
+      if (early !== null) throw new SubjectError('protocol', `gdbstub stopped the parked CPU at once ('${early.slice(0, 12)}'), where a jmp $ loop should run`);
+      if (performance.now() > deadline) throw new SubjectError('timeout', `qemu did not start running the parked CPU within ${timeoutMs / 1000} s (run state '${status}')`);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await this.qmp.execute('stop');
+    const reply = await this.waitForStopOrExit(timeoutMs);
+    if (reply === 'exited') throw new SubjectError('subject-crash', `qemu-system-i386 exited while parking the CPU (${describeExit(this.proc.exit!)})`);
+    if (reply === null) throw new SubjectError('timeout', `gdbstub sent no stop reply within ${timeoutMs / 1000} s of QMP stop`);
+    const status = await this.qmp.status();
+    if (status !== 'paused') throw new SubjectError('protocol', `qemu run state after parking is '${status}', not 'paused'`);
   }
 
   get alive(): boolean {

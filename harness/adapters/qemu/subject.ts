@@ -34,6 +34,7 @@ import {
 } from './exception-trap.ts';
 import { peekInstruction } from './instruction-peek.ts';
 import { describeExit, QemuMachine } from './machine.ts';
+import { migrateMachine, type QemuMigrationOptions, type QemuMigrationReport } from './migration.ts';
 import { archStateFromMonitor, parseGva2gpa, parseInfoMem, type MonitorRegisters } from './monitor.ts';
 import type { QemuExit } from './process.ts';
 import { CR0_PE, CR0_PG, EFLAGS_VM, loadState, sameTable } from './state-loader.ts';
@@ -76,6 +77,7 @@ export const QEMU_QUIRKS: readonly string[] = [
   'no i286 or i386 CPU model: QEMU\'s oldest is the 486 (-cpu 486); p6 runs as -cpu pentium2, modern as -cpu max',
   'triple fault: QEMU pauses (-action reboot=shutdown,shutdown=pause) and the stop is {kind: shutdown}; the state is the one QEMU holds at the fault',
   'snapshot(): the blob names a savevm snapshot inside this subject\'s QEMU process; restore() takes it back only in that process (not across reset() to another CPU model or RAM size)',
+  'migrateTo() (adapter-specific): the CPU is parked for the migration on a `jmp $` written over the two bytes at CS:EIP (TF cleared, breakpoints removed, paging entries saved), which the target gets back with EFLAGS; the migrated subject has none of the source\'s snapshots, and its reset() starts a new QEMU process',
 ];
 
 export interface QemuSubjectOptions {
@@ -140,29 +142,57 @@ async function readOrNothing(m: QemuMachine, linear: number, length: number, pag
   }
 }
 
-/** The contract plus the QEMU process id, for diagnostics and for tests that check nothing is left running. */
+/**
+ * The contract plus the QEMU process id, for diagnostics and for tests that check nothing is left
+ * running, and live migration to a second QEMU process.
+ */
 export interface QemuSubject extends Subject {
   readonly processId: number | undefined;
+  /**
+   * Moves the machine to a new QEMU process over QMP (migration.ts): returns a subject bound to
+   * it, whose state and RAM equal this one's now. This subject's QEMU is ended then; it is usable
+   * again after reset(). On failure this subject keeps its machine and state, no new process
+   * is left, and the error is a one-line SubjectError.
+   */
+  migrateTo(options?: QemuMigrationOptions): Promise<QemuSubject>;
+  /** QEMU's figures for the last migration this subject took part in (as source or as target). */
+  readonly lastMigration: QemuMigrationReport | undefined;
+}
+
+/** A machine received by migration, with what the subject knew of it. */
+interface Adopted {
+  machine: QemuMachine;
+  config: SubjectConfig;
+  scratchBase: number;
+  report: QemuMigrationReport;
 }
 
 export function createQemuSubject(options: QemuSubjectOptions = {}): QemuSubject {
+  return buildQemuSubject(options, undefined);
+}
+
+function buildQemuSubject(options: QemuSubjectOptions, adopted: Adopted | undefined): QemuSubject {
   const exactStepLimit = options.exactStepLimit ?? DEFAULT_EXACT_STEP_LIMIT;
   const continueFloorMs = options.continueFloorMs ?? DEFAULT_CONTINUE_FLOOR_MS;
   const continueAssumedIps = options.continueAssumedIps ?? DEFAULT_CONTINUE_ASSUMED_IPS;
   const haltPollMaxMs = options.haltPollMaxMs ?? 50;
-  let machine: QemuMachine | undefined;
-  let config: SubjectConfig | undefined;
-  let scratchBase = 0;
+  let machine: QemuMachine | undefined = adopted?.machine;
+  let config: SubjectConfig | undefined = adopted ? { ...adopted.config } : undefined;
+  let scratchBase = adopted?.scratchBase ?? 0;
+  let lastMigration: QemuMigrationReport | undefined = adopted?.report;
+  /** Set when this subject's machine migrated away: the QEMU process it went to. */
+  let migratedTo: number | undefined;
   /** Set when isa-debug-exit ended QEMU: the machine is gone until reset(). */
   let exitStatus: number | undefined;
   /** An identity for this QEMU process, so a snapshot blob is not taken back by another one. */
-  let processToken = '';
+  let processToken = adopted ? randomUUID() : '';
   let snapshotCount = 0;
   /** User breakpoints currently inserted in the stub; stub breakpoints stay while their scratch base does. */
   const inserted = new Set<number>();
   let stubBreakpointsAt: number | undefined;
 
   const need = (): QemuMachine => {
+    if (migratedTo !== undefined) throw new Error(`qemu subject: its machine migrated to QEMU process ${migratedTo}; use the subject migrateTo() returned, or reset() this one`);
     if (!machine || !config) throw new Error('qemu subject used before reset()');
     if (exitStatus !== undefined) throw new SubjectError('subject-crash', `qemu-system-i386 has exited through the debug-exit port (status ${exitStatus}); its state is gone until reset()`);
     return machine;
@@ -379,13 +409,17 @@ export function createQemuSubject(options: QemuSubjectOptions = {}): QemuSubject
     get processId() {
       return machine?.proc.pid;
     },
+    get lastMigration() {
+      return lastMigration;
+    },
 
     async reset(wanted: SubjectConfig) {
       const qemuCpu = QEMU_CPU_MODELS[wanted.cpu];
       if (!qemuCpu) throw new Error(`qemu adapter: QEMU has no ${wanted.cpu} CPU model (its oldest is the 486)`);
       scratchBase = chooseScratchBase(wanted.memorySize);
       if (scratchBase + TRAP_AREA_SIZE > wanted.memorySize || scratchBase >= 0x100000) throw new Error(`qemu adapter: no room for the scratch area at ${hex(scratchBase)} in ${wanted.memorySize} bytes of RAM`);
-      const reusable = machine && machine.alive && exitStatus === undefined && config && config.cpu === wanted.cpu && config.memorySize === wanted.memorySize;
+      // A machine that came in by migration has no clean snapshot to go back to: a new QEMU then.
+      const reusable = machine && machine.alive && machine.hasCleanSnapshot && exitStatus === undefined && config && config.cpu === wanted.cpu && config.memorySize === wanted.memorySize;
       if (reusable) {
         await machine!.guard('reset', () => machine!.loadClean());
       } else {
@@ -398,6 +432,24 @@ export function createQemuSubject(options: QemuSubjectOptions = {}): QemuSubject
       }
       config = { ...wanted };
       exitStatus = undefined;
+      migratedTo = undefined;
+    },
+
+    async migrateTo(migration: QemuMigrationOptions = {}): Promise<QemuSubject> {
+      const m = need();
+      // Breakpoints would stop the parked CPU at once; the target's stub starts with none anyway.
+      await m.guard('migrateTo', async () => {
+        await setBreakpoints(m, new Set());
+        if (stubBreakpointsAt !== undefined) for (let v = 0; v < EXCEPTION_VECTORS; v++) await m.removeBreakpoint(stubLinear(stubBreakpointsAt, v));
+        stubBreakpointsAt = undefined;
+      });
+      const { machine: moved, report } = await migrateMachine(m, migration);
+      lastMigration = report;
+      migratedTo = moved.proc.pid;
+      machine = undefined;
+      inserted.clear();
+      await m.close();
+      return buildQemuSubject(options, { machine: moved, config: config!, scratchBase, report });
     },
 
     async writeMemory(address, bytes) {
@@ -487,6 +539,7 @@ export function createQemuSubject(options: QemuSubjectOptions = {}): QemuSubject
       const m = machine;
       machine = undefined;
       config = undefined;
+      migratedTo = undefined;
       inserted.clear();
       stubBreakpointsAt = undefined;
       await m?.close();

@@ -7,11 +7,18 @@
  * (gdbstub continue), breakpoints, exact counts with REP, the debug-exit port, DIV by zero and a
  * #GP with stopOnException, a triple fault, translate with paging off and on, snapshots, a missing
  * binary, and that close() leaves no QEMU running. Two QEMU processes in all; a few seconds.
+ * Then live migration (migrateTo) to a second QEMU process: a flat program migrated after a few
+ * instructions, state and memory as before and the rest of the run as the reference's; paging
+ * with clear accessed bits, EFLAGS.TF and a halted CPU parked without a trace; a target killed
+ * before and during the stream and a stalled migration as one-line errors, with no QEMU left
+ * behind (pgrep on this process's children) and the source unchanged. About a dozen short-lived
+ * QEMU processes (1 MiB guests), one or two at a time; a few seconds.
  *
  * Oracle: the embedded reference subject for program outcomes (same start state, same memory,
  * compared field by field); hand-computed values for the codec and parsers.
  *
- * Leaves out: the benchmark (harness/adapters/qemu/bench.ts), migration, and every CPU model but
+ * Leaves out: the benchmark (harness/adapters/qemu/bench.ts), a target that fails to start,
+ * and every CPU model but
  * `modern` beyond a start-up check. Without qemu-system-i386 the QEMU part is skipped with a
  * printed reason, except under CI=true, where a missing QEMU fails.
  */
@@ -23,7 +30,7 @@ import { peekInstruction } from '../../../../harness/adapters/qemu/instruction-p
 import { attrFromQemuFlags, parseGva2gpa, parseInfoMem, parseInfoRegisters } from '../../../../harness/adapters/qemu/monitor.ts';
 import { QEMU_BINARY, QemuStartError } from '../../../../harness/adapters/qemu/process.ts';
 import { decodePayload, escapeBinary, framePacket, rspChecksum, RspFrameParser, runLengthEncode } from '../../../../harness/adapters/qemu/rsp.ts';
-import { createQemuSubject } from '../../../../harness/adapters/qemu/subject.ts';
+import { createQemuSubject, type QemuSubject } from '../../../../harness/adapters/qemu/subject.ts';
 import { createReferenceSubject } from '../../../../harness/adapters/reference/index.ts';
 import { flat32Setup, realModeSetup, segmentDescriptor, type InitialSetup } from '../../../../harness/state/initial-state.ts';
 import { SubjectError } from '../../../../harness/suite/run-instance.ts';
@@ -411,6 +418,181 @@ describe('qemu adapter: qemu-system-i386 through the contract', function () {
     expect(() => process.kill(pid!, 0)).not.to.throw();
     await subject.close();
     expect(() => process.kill(pid!, 0)).to.throw(/ESRCH/);
+  });
+});
+
+describe('qemu adapter: live migration to a second QEMU process', function () {
+  this.timeout(60_000);
+  const reference = createReferenceSubject();
+  const subjects: QemuSubject[] = [];
+  const fresh = (options: Parameters<typeof createQemuSubject>[0] = {}): QemuSubject => {
+    const subject = createQemuSubject(options);
+    subjects.push(subject);
+    return subject;
+  };
+
+  before(function () {
+    if (!qemuAvailable()) {
+      if (process.env.CI === 'true') throw new Error(`${QEMU_BINARY} is missing and CI=true: install the Debian package qemu-system-x86`);
+      skipBecause(this, `${QEMU_BINARY} not found (Debian package qemu-system-x86)`);
+    }
+  });
+
+  afterEach(async () => {
+    for (const subject of subjects.splice(0)) await subject.close();
+    expect(qemuChildren(), 'QEMU processes left after the test').to.deep.equal([]);
+  });
+
+  // mov eax, [0x20000]; add eax, [0x20ffc]; push eax; pop ebx; mov ecx, 0x100; mov esi, 0x20000;
+  // mov edi, 0x30000; rep movsd; add eax, ebx; shl eax, 3; sbb edx, edx; hlt
+  const PROGRAM = [
+    0xa1, 0x00, 0x00, 0x02, 0x00, 0x03, 0x05, 0xfc, 0x0f, 0x02, 0x00, 0x50, 0x5b, 0xb9, 0x00, 0x01, 0x00, 0x00,
+    0xbe, 0x00, 0x00, 0x02, 0x00, 0xbf, 0x00, 0x00, 0x03, 0x00, 0xf3, 0xa5, 0x01, 0xd8, 0xc1, 0xe0, 0x03, 0x19, 0xd2, 0xf4,
+  ];
+  const PATTERN = Uint8Array.from({ length: 0x1000 }, (_, i) => (i * 13 + 7) & 0xff);
+
+  async function load(subject: Subject): Promise<void> {
+    await prepare(subject, FLAT, PROGRAM);
+    await subject.writeMemory(0x20000, PATTERN);
+  }
+
+  /** QEMU processes that are children of this test process (pgrep sees 15 characters of the name: qemu-system-i38). */
+  function qemuChildren(): number[] {
+    const found = spawnSync('pgrep', ['-P', String(process.pid), `^${QEMU_BINARY.slice(0, 15)}`], { encoding: 'utf8' });
+    return found.stdout.split('\n').filter(Boolean).map(Number);
+  }
+
+  const gone = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  };
+
+  it('migrates a flat program after a few instructions: same state and memory, then HLT as the reference', async () => {
+    const source = fresh();
+    await load(source);
+    expect(await source.run({ maxInstructions: 3 })).to.deep.equal({ kind: 'limit' });
+    const before = await source.getState();
+    const memoryBefore = await source.readMemory(0, 0x40000);
+    const sourcePid = source.processId!;
+
+    const target = await source.migrateTo();
+    subjects.push(target);
+    expect(target.processId).to.be.a('number').and.not.equal(sourcePid);
+    expect(await target.getState()).to.deep.equal(before);
+    expect(Buffer.compare(await target.readMemory(0, 0x40000), memoryBefore)).to.equal(0);
+    const m = target.lastMigration!;
+    expect(m).to.include({ sourceProcessId: sourcePid, targetProcessId: target.processId });
+    for (const figure of [m.totalTimeMs, m.downtimeMs, m.ramTransferredBytes, m.ramTotalBytes]) expect(figure).to.be.a('number').and.at.least(0);
+    expect(m.ramTotalBytes).to.be.at.least(MEMORY);
+    expect(source.lastMigration).to.deep.equal(m);
+    // The source's QEMU is ended; the subject says where its machine went until reset().
+    expect(gone(sourcePid)).to.equal(true);
+    await expectRejection(source.getState(), /migrated to QEMU process/);
+
+    expect(await target.run({ maxInstructions: 100_000 })).to.deep.equal({ kind: 'halt' });
+    await load(reference);
+    expect(await reference.run({ maxInstructions: 100_000 })).to.deep.equal({ kind: 'halt' });
+    expect(await target.getState()).to.deep.equal(await reference.getState());
+    expect(Buffer.compare(await target.readMemory(0, 0x40000), await reference.readMemory(0, 0x40000))).to.equal(0);
+
+    // The migrated subject takes snapshots in its own process, and reset() gives it a clean machine.
+    const blob = await target.snapshot!();
+    await target.restore!(blob);
+    await load(target);
+    expect(await target.getState()).to.deep.equal(FLAT.state);
+  });
+
+  it('parks without a trace: page-table accessed bits and EFLAGS.TF with paging on, and a halted CPU', async () => {
+    const source = fresh();
+    await load(source);
+    const pageDirectory = Buffer.alloc(4096);
+    const table = Buffer.alloc(4096);
+    pageDirectory.writeUInt32LE(0x11000 | 0x3, 0); // present, writable; accessed clear
+    for (let i = 0; i < 256; i++) table.writeUInt32LE((i << 12) | 0x3, i * 4);
+    await source.writeMemory(0x10000, pageDirectory);
+    await source.writeMemory(0x11000, table);
+    const paged: ArchState = { ...FLAT.state, cr3: 0x10000, cr0: 0x80000011, eflags: 0x102 };
+    await source.setState(paged);
+    const tables = await source.readMemory(0x10000, 0x2000);
+    const target = await source.migrateTo();
+    subjects.push(target);
+    expect(await target.getState()).to.deep.equal(paged);
+    expect(Buffer.compare(await target.readMemory(0x10000, 0x2000), tables)).to.equal(0);
+    expect([...(await target.readMemory(0x1000, PROGRAM.length))]).to.deep.equal(PROGRAM);
+
+    // A CPU that executed HLT at full speed is halted in QEMU: it migrates as it is and runs on after setState.
+    const halting = fresh({ exactStepLimit: 0 });
+    await load(halting);
+    expect(await halting.run({ maxInstructions: 100_000 })).to.deep.equal({ kind: 'halt' });
+    const halted = await halting.getState();
+    const moved = await halting.migrateTo();
+    subjects.push(moved);
+    expect(await moved.getState()).to.deep.equal(halted);
+    await moved.setState({ ...FLAT.state, eip: 0x1000 + PROGRAM.length - 1 });
+    expect(await moved.run({ maxInstructions: 10 })).to.deep.equal({ kind: 'halt' });
+  });
+
+  for (const [when, slow] of [['before the stream starts', false], ['while the stream flows', true]] as const) {
+    it(`fails in one line when the target dies ${when}, leaving no QEMU and the source as it was`, async () => {
+      const source = fresh();
+      await load(source);
+      await source.run({ maxInstructions: 3 });
+      const before = await source.getState();
+      const memoryBefore = await source.readMemory(0, 0x40000);
+      let targetPid = 0;
+      try {
+        const target = await source.migrateTo({
+          // Slowed to 1000 bytes/s the stream takes many seconds; the target dies 200 ms into it.
+          ...(slow ? { maxBandwidth: 1000 } : {}),
+          onTargetListening: (pid) => {
+            targetPid = pid;
+            if (slow) setTimeout(() => process.kill(pid, 'SIGKILL'), 200);
+            else process.kill(pid, 'SIGKILL');
+          },
+        });
+        subjects.push(target);
+        expect.fail('migration to a killed target succeeded');
+      } catch (error) {
+        expect(error).to.be.instanceOf(SubjectError);
+        expect((error as Error).message).to.match(/^qemu migration failed: .*target qemu-system-i386 exited, signal SIGKILL/).and.not.include('\n');
+      }
+      expect(targetPid).to.be.greaterThan(0);
+      expect(gone(targetPid)).to.equal(true);
+      expect(qemuChildren()).to.deep.equal([source.processId]);
+      expect(await source.getState()).to.deep.equal(before);
+      expect(Buffer.compare(await source.readMemory(0, 0x40000), memoryBefore)).to.equal(0);
+      expect(await source.run({ maxInstructions: 100_000 })).to.deep.equal({ kind: 'halt' });
+      await load(reference);
+      await reference.run({ maxInstructions: 100_000 });
+      expect(await source.getState()).to.deep.equal(await reference.getState());
+    });
+  }
+
+  it('cancels a stalled migration after its timeout in one line, and the source migrates afterwards', async () => {
+    const source = fresh();
+    await load(source);
+    await source.run({ maxInstructions: 3 });
+    const before = await source.getState();
+    let targetPid = 0;
+    try {
+      // 1000 bytes/s: QEMU limits each 100 ms to 100 bytes, and a 1 MiB guest sends some 27 KB.
+      subjects.push(await source.migrateTo({ maxBandwidth: 1000, timeoutMs: 500, onTargetListening: (pid) => { targetPid = pid; } }));
+      expect.fail('a migration at 1000 bytes/s completed within 0.5 s');
+    } catch (error) {
+      expect(error).to.be.instanceOf(SubjectError);
+      expect((error as SubjectError).kind).to.equal('timeout');
+      expect((error as Error).message).to.match(/did not complete within 0.5 s/).and.not.include('\n');
+    }
+    expect(gone(targetPid)).to.equal(true);
+    expect(qemuChildren()).to.deep.equal([source.processId]);
+    expect(await source.getState()).to.deep.equal(before);
+    const target = await source.migrateTo();
+    subjects.push(target);
+    expect(await target.getState()).to.deep.equal(before);
   });
 });
 
