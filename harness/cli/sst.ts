@@ -84,14 +84,18 @@ export async function main(argv: string[]): Promise<number> {
   }
   await subject.reset({ cpu, memorySize: 16 * 1024 * 1024 });
   const results: FormResult[] = [];
-  for (const path of files) {
-    const formKey = formKeyFromFileName(basename(path));
-    const file = await readMooFile(path);
-    const result = await runSstFile(subject, file, { cpu, formKey, flagsMask: flagsMaskFor(metadata, formKey), revoked, known, maxFailureDetails: Math.max(details, 1) });
-    results.push(result);
-    if (!values.json) printForm(result, details, cpu);
+  try {
+    for (const path of files) {
+      const formKey = formKeyFromFileName(basename(path));
+      const file = await readMooFile(path);
+      const result = await runSstFile(subject, file, { cpu, formKey, flagsMask: flagsMaskFor(metadata, formKey), revoked, known, maxFailureDetails: Math.max(details, 1) });
+      results.push(result);
+      if (!values.json) printForm(result, details, cpu);
+    }
+  } finally {
+    // A subject that failed must not keep its process (and this one) alive.
+    await subject.close().catch(() => undefined);
   }
-  await subject.close();
 
   const total = results.reduce((a, r) => a + r.total, 0);
   const passed = results.reduce((a, r) => a + r.passed, 0);

@@ -51,6 +51,16 @@ describe('xvc sst error paths (CLI, child process)', function () {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  it('a subject that fails mid-run: exit 1, one line naming the subject error, and the command ends', async () => {
+    const failing = join(dir, 'failing-subject.ts');
+    const root = fileURLToPath(new URL('../../../../', import.meta.url));
+    await writeFile(failing, `import { createReferenceSubject } from ${JSON.stringify(join(root, 'harness/adapters/reference/index.ts'))};
+import { SubjectError } from ${JSON.stringify(join(root, 'harness/suite/run-instance.ts'))};
+export const createSubject = () => ({ ...createReferenceSubject({ name: 'failing' }), setState: async () => { throw new SubjectError('protocol', 'the emulator refused the state'); } });
+`);
+    expectOneLineError(await xvc(['sst', sample, '--adapter', failing]), 1, /subject error \(protocol\): the emulator refused the state/);
+  });
+
   it('a folder with no MOO files: exit 1, one line naming the folder', async () => {
     const empty = join(dir, 'empty');
     await mkdir(empty);
