@@ -6,7 +6,7 @@
 
 import '../v8-tuning.ts';
 import { InputError, oneLine, UsageError } from './errors.ts';
-import { SubjectError } from '../suite/run-instance.ts';
+import { isSubjectError } from '../suite/run-instance.ts';
 
 const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<{ main(argv: string[]): Promise<number> }> }> = {
   exec: { summary: 'run a guest image on the reference emulator', load: () => import('./exec.ts') },
@@ -51,7 +51,7 @@ main(process.argv.slice(2)).then(
     } else if (error instanceof InputError || (error instanceof Error && /FormatError$/.test(error.name))) {
       console.error(`xvc: ${oneLine(error.message)}`);
       process.exitCode = 1;
-    } else if (error instanceof SubjectError) {
+    } else if (isSubjectError(error)) {
       // The subject under test failed (crashed, hung, broke the protocol): say so in one line.
       console.error(`xvc: subject error (${error.kind}): ${oneLine(error.message)}`);
       process.exitCode = 1;

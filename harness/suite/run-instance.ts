@@ -23,6 +23,16 @@ export class SubjectError extends Error {
   }
 }
 
+/**
+ * Whether `error` is a SubjectError, also one from another copy of this module: an adapter
+ * module outside this package may be loaded as CommonJS by tsx, with a class of its own.
+ */
+export function isSubjectError(error: unknown): error is SubjectError {
+  if (error instanceof SubjectError) return true;
+  const e = error as { name?: unknown; kind?: unknown } | null;
+  return error instanceof Error && e?.name === 'SubjectError' && (e.kind === 'subject-crash' || e.kind === 'timeout' || e.kind === 'protocol');
+}
+
 export interface RunOptions {
   tier: Tier;
   seed: number;
@@ -52,7 +62,7 @@ const firstLine = (text: string): string => text.split('\n', 1)[0] ?? text;
 
 export function verdictFromError(error: unknown): Verdict {
   if (error instanceof SuiteFailure) return { outcome: 'fail', reason: firstLine(error.message), ...(error.diag ? { diag: error.diag } : {}) };
-  if (error instanceof SubjectError) return { outcome: 'error', errorKind: error.kind, reason: firstLine(error.message) };
+  if (isSubjectError(error)) return { outcome: 'error', errorKind: error.kind, reason: firstLine(error.message) };
   if (error instanceof Error && error.name === 'AssertionError') {
     const detail = error.message.split('\n').slice(1).join('\n').trim();
     return { outcome: 'fail', reason: firstLine(error.message), ...(detail ? { diag: { detail } } : {}) };

@@ -16,7 +16,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Subject } from '../../adapter.ts';
 import { bytesOf, decodeRequest, decodeResult, encodeLine, PROTOCOL, toBase64, type AnyRequest, type Hello, type Reply, type UnaddressedError } from './protocol.ts';
 import { capabilitiesOf } from './shapes.ts';
-import { SubjectError } from '../../suite/run-instance.ts';
+import { isSubjectError } from '../../suite/run-instance.ts';
 import { splitLines } from './transport.ts';
 
 export interface SubjectIo {
@@ -112,7 +112,7 @@ export async function serveSubject(subject: Subject, io?: SubjectIo): Promise<vo
       send({ id, result: decodeResult(method, await dispatch(subject, decoded.request)) });
     } catch (error) {
       // A subject's own failure keeps its kind, so the harness reports a crash as a crash.
-      send({ id, error: error instanceof SubjectError ? { message: errorMessage(error), kind: error.kind } : { message: errorMessage(error) } });
+      send({ id, error: isSubjectError(error) ? { message: errorMessage(error), kind: error.kind } : { message: errorMessage(error) } });
     }
     return method === 'close';
   };
