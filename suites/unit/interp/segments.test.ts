@@ -7,6 +7,7 @@
  */
 
 import { expect } from 'chai';
+import type { SegmentState } from '../../../harness/adapter.ts';
 import { createReferenceSubject } from '../../../harness/adapters/reference/index.ts';
 import { flat32Setup, FLAT_GDT_BASE, realModeSetup, segmentDescriptor } from '../../../harness/state/initial-state.ts';
 
@@ -21,17 +22,24 @@ const EXTRA: ReadonlyArray<readonly [selector: number, attr: number]> = [
   [0x48, 0xc09e], // conforming readable code, DPL 0
 ];
 
-async function loadSelector(register: 'ds' | 'ss', selector: number) {
+/** A reference subject in flat 32-bit mode whose GDT also holds EXTRA, with `program` at 0x1000. */
+async function flatSubject(program: readonly number[], ds?: SegmentState) {
   const subject = createReferenceSubject();
   await subject.reset({ cpu: 'modern', memorySize: 1 << 20 });
-  const setup = flat32Setup({ eip: 0x1000, regs: { esp: 0x8000 } });
+  const setup = flat32Setup({ eip: 0x1000, regs: { esp: 0x8000, eax: 0x5a } });
   const gdt = new Uint8Array(0x50);
   gdt.set(setup.memory[0]!.bytes);
   for (const [sel, attr] of EXTRA) if (attr !== 0) gdt.set(segmentDescriptor(0, 0xffffffff, attr), sel);
   await subject.writeMemory(FLAT_GDT_BASE, gdt);
+  await subject.writeMemory(0x1000, Uint8Array.from(program));
+  const state = { ...setup.state, gdtr: { base: FLAT_GDT_BASE, limit: gdt.length - 1 } };
+  await subject.setState(ds ? { ...state, segs: { ...state.segs, ds } } : state);
+  return subject;
+}
+
+async function loadSelector(register: 'ds' | 'ss', selector: number) {
   const movSreg = register === 'ds' ? 0xd8 : 0xd0;
-  await subject.writeMemory(0x1000, Uint8Array.from([0x66, 0xb8, selector & 0xff, selector >> 8, 0x8e, movSreg, 0xf4]));
-  await subject.setState({ ...setup.state, gdtr: { base: FLAT_GDT_BASE, limit: gdt.length - 1 } });
+  const subject = await flatSubject([0x66, 0xb8, selector & 0xff, selector >> 8, 0x8e, movSreg, 0xf4]);
   const stop = await subject.run({ maxInstructions: 10, stopOnException: true });
   return { stop, state: await subject.getState() };
 }
@@ -73,16 +81,7 @@ describe('interp/segments: MOV Sreg in protected mode', () => {
 
   describe('writes by segment type', () => {
     async function runFlat(program: number[], ds = 0x10) {
-      const subject = createReferenceSubject();
-      await subject.reset({ cpu: 'modern', memorySize: 1 << 20 });
-      const setup = flat32Setup({ eip: 0x1000, regs: { esp: 0x8000, eax: 0x5a } });
-      const gdt = new Uint8Array(0x50);
-      gdt.set(setup.memory[0]!.bytes);
-      for (const [sel, attr] of EXTRA) if (attr !== 0) gdt.set(segmentDescriptor(0, 0xffffffff, attr), sel);
-      await subject.writeMemory(FLAT_GDT_BASE, gdt);
-      await subject.writeMemory(0x1000, Uint8Array.from(program));
-      const state = { ...setup.state, gdtr: { base: FLAT_GDT_BASE, limit: gdt.length - 1 } };
-      await subject.setState({ ...state, segs: { ...state.segs, ds: { sel: ds, base: 0, limit: 0xffffffff, attr: ds === 0x40 ? 0xc091 : 0xc093 } } });
+      const subject = await flatSubject(program, { sel: ds, base: 0, limit: 0xffffffff, attr: ds === 0x40 ? 0xc091 : 0xc093 });
       const stop = await subject.run({ maxInstructions: 10, stopOnException: true });
       return { stop, byte: (await subject.readMemory(0x4040, 1))[0] };
     }
