@@ -13,7 +13,8 @@
  * So the loader:
  * 1. executes, when the tables differ, LGDT and LIDT (and LLDT, LTR) injected into a scratch
  *    area and single-stepped in real mode (SDM Vol. 3A, 9.9.1 switching modes; LGDT/LIDT with a
- *    32-bit operand size load a 32-bit base, Vol. 2A LGDT);
+ *    32-bit operand size load a 32-bit base, Vol. 2A LGDT); when they do not, a NOP there. Either
+ *    runs with EFLAGS = 0x2, which resets QEMU's lazy flags (see below);
  * 2. writes, for each segment, a temporary descriptor built from the requested cache into the
  *    target's GDT (or LDT) slot of its selector, loads the selector with CR0.PE set and paging
  *    off, and puts the table's bytes back; a real-mode state is loaded the same way and PE is
@@ -24,6 +25,17 @@
  * 4. reads everything back through `info registers` and fails on any difference, because a
  *    write QEMU ignores returns OK all the same.
  * The scratch area's bytes are put back afterwards, so guest memory ends as it was.
+ *
+ * Why step 1 always runs an instruction: TCG keeps the arithmetic flags lazily (CC_OP, CC_SRC,
+ * CC_DST) and DF as env->df. Entering the CPU loop rebuilds them from env->eflags
+ * (x86_cpu_exec_enter: CC_SRC = EFLAGS & status flags, CC_OP = CC_OP_EFLAGS, df from DF); leaving
+ * it folds them back in. The stub's EFLAGS write sets env->eflags alone, and `info registers`
+ * shows cpu_compute_eflags = env->eflags | flags computed from CC_OP/CC_SRC | DF from env->df,
+ * so after a write the status flags and DF the CPU last ran with are ORed in (0x402 read as 0x482
+ * after a run that left SF set). What executes next is right (the loop rebuilds from
+ * env->eflags), but the state reads wrong. One flag-neutral instruction stepped with EFLAGS = 0x2
+ * leaves CC_OP_EFLAGS, CC_SRC = 0 and df = +1, which OR in nothing; no instruction runs after it,
+ * so every later EFLAGS write, the requested one last, reads back as written.
  *
  * Known limits: a null TR (or a null LDTR with the reset cache) only exists after RESET, so a
  * state asking for one while QEMU holds another first resets the CPU (RAM kept); a requested TR
@@ -65,6 +77,8 @@ const INSN_LGDT = { offset: 0, bytes: [0x66, 0x2e, 0x0f, 0x01, 0x16, SCRATCH_GDT
 const INSN_LIDT = { offset: 7, bytes: [0x66, 0x2e, 0x0f, 0x01, 0x1e, SCRATCH_IDTR, 0x00] };
 const INSN_LLDT = { offset: 14, bytes: [0x2e, 0x0f, 0x00, 0x16, SCRATCH_LDT_SELECTOR, 0x00] };
 const INSN_LTR = { offset: 20, bytes: [0x2e, 0x0f, 0x00, 0x1e, SCRATCH_TR_SELECTOR, 0x00] };
+/** Stepped (with EFLAGS = 0x2) when the tables need no LGDT/LIDT, only to reset QEMU's lazy flags. */
+const INSN_NOP = { offset: 26, bytes: [0x90] };
 
 /** TSS descriptor type bit 1 is "busy" (SDM Vol. 3A, 7.2.2); LTR wants it clear and sets it. */
 const TSS_BUSY = 0x2;
@@ -189,7 +203,6 @@ export async function loadState(machine: QemuMachine, target: ArchState, scratch
   const gdtrDiffers = !sameTable(current.gdtr, target.gdtr) || !sameTable(current.idtr, target.idtr);
   const ldtrDiffers = !sameSegment(current.ldtr, target.ldtr);
   const trDiffers = !sameSegment(current.tr, target.tr);
-  const executes = gdtrDiffers || ldtrDiffers || trDiffers;
   const selectors: Record<SegName, number> = { es: current.segs.es.sel, cs: current.segs.cs.sel, ss: current.segs.ss.sel, ds: current.segs.ds.sel, fs: current.segs.fs.sel, gs: current.segs.gs.sel };
   const toLoad = new Set<SegName>(SEGMENT_NAMES.filter((s) => !sameSegment(current.segs[s], target.segs[s])));
 
@@ -220,7 +233,8 @@ export async function loadState(machine: QemuMachine, target: ArchState, scratch
     return { eflags: EFLAGS_FIXED };
   };
 
-  if (executes) {
+  // Always: even with the tables in place, one injected instruction resets QEMU's lazy flags.
+  {
     const savedScratch = await machine.readPhysical(scratchBase, LOADER_SCRATCH_SIZE);
     try {
       // Code runs at CS = scratch / 16; loading SS in real mode makes QEMU's CPL 0, as LGDT needs.
@@ -231,14 +245,16 @@ export async function loadState(machine: QemuMachine, target: ArchState, scratch
       toLoad.add('cs');
       toLoad.add('ss');
       const scratch = new Uint8Array(LOADER_SCRATCH_SIZE);
-      for (const insn of [INSN_LGDT, INSN_LIDT, INSN_LLDT, INSN_LTR]) scratch.set(insn.bytes, SCRATCH_CODE + insn.offset);
+      for (const insn of [INSN_LGDT, INSN_LIDT, INSN_LLDT, INSN_LTR, INSN_NOP]) scratch.set(insn.bytes, SCRATCH_CODE + insn.offset);
       scratch.set(pseudoDescriptor(target.gdtr), SCRATCH_GDTR);
       scratch.set(pseudoDescriptor(target.idtr), SCRATCH_IDTR);
       Buffer.from(scratch.buffer).writeUInt16LE(target.ldtr.sel & 0xffff, SCRATCH_LDT_SELECTOR);
       Buffer.from(scratch.buffer).writeUInt16LE(target.tr.sel & 0xffff, SCRATCH_TR_SELECTOR);
       await machine.writePhysical(scratchBase, scratch);
 
-      await stepInjected(machine, [INSN_LGDT, INSN_LIDT], 'LGDT, LIDT');
+      // EFLAGS is 0x2 here (clearFlags went with the first selector batch): the step leaves QEMU's lazy flags empty.
+      if (gdtrDiffers) await stepInjected(machine, [INSN_LGDT, INSN_LIDT], 'LGDT, LIDT');
+      else await stepInjected(machine, [INSN_NOP], 'NOP');
 
       if (ldtrDiffers || trDiffers) {
         // LLDT and LTR exist only in protected mode; CS stays the scratch segment, CPL stays 0.

@@ -261,6 +261,31 @@ describe('qemu adapter: qemu-system-i386 through the contract', function () {
     expect(await qemu.getState()).to.deep.equal(unreal);
   });
 
+  // QEMU keeps the status flags lazily (CC_OP/CC_SRC) and DF as env->df; the stub's EFLAGS write
+  // leaves those as the last run left them, and `info registers` ORs them in. INC AX from 0x7FFF
+  // leaves OF, SF, AF and PF set, so without care each write below would read back with them
+  // (and with a DF left from the value before; SingleStepTests saw 0x402 read as 0x482).
+  it('writes real-mode FLAGS exactly over the lazy flags a run left, and runs INC AX from them as the reference', async () => {
+    const real = realModeSetup({ cs: 0x100, ip: 0x10, dataSegment: 0x200, regs: { eax: 0x7fff, esp: 0x1000 } });
+    const incAx = [0x40, 0xf4]; // inc ax; hlt
+    await prepare(qemu, real, incAx, 0x1010);
+    // 0x402 (DF alone, as in SingleStepTests); all six status flags set, with and without DF; none; mixes.
+    const values = [0x402, 0x8d7, 0x2, 0xcd7, 0x402, 0x2, 0xc57, 0x403];
+    for (const eflags of values) {
+      const state: ArchState = { ...real.state, eflags };
+      await qemu.setState(state);
+      expect(await qemu.getState(), `FLAGS ${eflags.toString(16)}`).to.deep.equal(state);
+      await qemu.run({ maxInstructions: 1 });
+      expect((await qemu.getState()).regs.eax, `FLAGS ${eflags.toString(16)}`).to.equal(0x8000);
+    }
+    // One instruction from each value, as the SingleStepTests corpus runs it: QEMU ends as the reference.
+    for (const eflags of values) {
+      const { qemu: q, reference: r } = await both(qemu, { ...real, state: { ...real.state, eflags } }, incAx, { maxInstructions: 1 });
+      expect(q.stop, `FLAGS ${eflags.toString(16)}`).to.deep.equal(r.stop);
+      expect(q.state, `FLAGS ${eflags.toString(16)}`).to.deep.equal(r.state);
+    }
+  });
+
   it('loads 16-bit protected mode and virtual-8086 states, and runs an INC in each', async () => {
     await prepare(qemu, FLAT, [0xf4]);
     await qemu.writeMemory(0x10000, Uint8Array.of(0x40, 0xf4)); // inc ax; hlt (16-bit code)
