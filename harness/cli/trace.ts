@@ -137,7 +137,8 @@ function entriesFrom(positionals: string[], dir: string): GoldenEntry[] {
   return entries;
 }
 
-async function check(argv: string[]): Promise<number> {
+/** `check` and `crosscheck` take the same arguments: golden names (or all in --dir) and --json; undefined after --help. */
+function goldenSelection(argv: string[]): { entries: ReturnType<typeof entriesFrom>; values: { json: boolean } } | undefined {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -149,9 +150,15 @@ async function check(argv: string[]): Promise<number> {
   });
   if (values.help) {
     console.log(HELP);
-    return 0;
+    return undefined;
   }
-  const entries = entriesFrom(positionals, values.dir ?? DEFAULT_GOLDEN_DIR);
+  return { entries: entriesFrom(positionals, values.dir ?? DEFAULT_GOLDEN_DIR), values: { json: values.json } };
+}
+
+async function check(argv: string[]): Promise<number> {
+  const selection = goldenSelection(argv);
+  if (!selection) return 0;
+  const { entries, values } = selection;
   const results: GoldenCheck[] = [];
   for (const entry of entries) {
     const subject = createReferenceSubject();
@@ -304,20 +311,9 @@ async function writePlan(plan: RebasePlan): Promise<void> {
 }
 
 async function crosscheck(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      dir: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const entries = entriesFrom(positionals, values.dir ?? DEFAULT_GOLDEN_DIR);
+  const selection = goldenSelection(argv);
+  if (!selection) return 0;
+  const { entries, values } = selection;
   const session = new CrossCheckSession(qemuCrossChecker());
   const subject = session.checker.name;
   const unavailable = session.unavailable();
