@@ -380,14 +380,18 @@ function buildExecutor(handlers: readonly Handler[], implicitEip: readonly boole
   return factory(...handlers);
 }
 
-const FORM_POPW_SS = FORMS.findIndex((f) => f.id === 'Popw_SS');
-const FORM_POPD_SS = FORMS.findIndex((f) => f.id === 'Popd_SS');
-const FORM_MOV_SREG = FORMS.findIndex((f) => f.id === 'Mov_Sreg_rm16');
-if (Math.min(FORM_POPW_SS, FORM_POPD_SS, FORM_MOV_SREG) < 0) throw new Error('interpreter: the table lacks POP SS or MOV Sreg, which single-step needs');
+/** Form indices of POP SS and of MOV Sreg (both operand sizes); MOV Sreg holds traps only when its register is SS. */
+function formIndices(ids: readonly string[]): ReadonlySet<number> {
+  const indices = ids.map((id) => FORMS.findIndex((f) => f.id === id));
+  if (indices.some((index) => index < 0)) throw new Error(`interpreter: the table lacks one of ${ids.join(', ')}, which single-step needs`);
+  return new Set(indices);
+}
+const POP_SS_FORMS = formIndices(['Popw_SS', 'Popd_SS']);
+const MOV_SREG_FORMS = formIndices(['Mov_Sreg_rm16', 'Mov_Sreg_r32m16']);
 
 /** MOV SS and POP SS: no debug trap until after the instruction that follows them (SDM Vol. 3A, 6.8.3). */
 function holdsDebugTraps(insn: Insn): boolean {
-  return insn.form === FORM_POPW_SS || insn.form === FORM_POPD_SS || (insn.form === FORM_MOV_SREG && insn.reg === SEG_SS);
+  return POP_SS_FORMS.has(insn.form) || (MOV_SREG_FORMS.has(insn.form) && insn.reg === SEG_SS);
 }
 
 /** The stop for an exception, with its error code only when the vector pushes one. */

@@ -119,6 +119,16 @@ describe('interp/run-loop: budget and exceptions', () => {
     expect(readPhys16(m.mem, 0x80000 + sp(m) + 4) & 0x100, 'pushed FLAGS keep TF').to.equal(0x100);
   });
 
+  it('MOV SS with a 32-bit operand (66 8E D0) also holds the single-step trap until after the next instruction', () => {
+    // 1000: 66 8E D0 mov ss,eax; 1003: 90 nop; 1004: F4 hlt. TF set: the trap follows the NOP, IP 1004 pushed.
+    const { m, interp } = realMode([0x66, 0x8e, 0xd0, 0x90, 0xf4], { mem: [ivt(1, 0, 0x2000), [0x2000, [0xf4]]] });
+    m.cpu.r32[0] = 0x8000; // SS stays 0x8000
+    setFlags(m.cpu, 0x102);
+    expect(run(interp, { maxInstructions: 100 })).to.deep.equal({ kind: 'halt' });
+    expect(m.cpu.eip, 'in the #DB handler, after its HLT').to.equal(0x2001);
+    expect(readPhys16(m.mem, 0x80000 + sp(m)), 'pushed IP: the HLT after the NOP').to.equal(0x1004);
+  });
+
   it('a budget of 0 runs nothing: kind limit, EIP stays 0x1000', () => {
     const { m, interp } = realMode(UD);
     expect(run(interp, { maxInstructions: 0 })).to.deep.equal({ kind: 'limit' });
