@@ -14,7 +14,8 @@ const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<{ main(
   trace: { summary: 'record, check and rebase golden traces of guest programs', load: () => import('./trace.ts') },
   mutants: { summary: 'run each suite against the seeded bugs it must kill; print the mutant table', load: () => import('./mutants.ts') },
   repro: { summary: 're-run one instance, case hash or seed alone and export it as .asm, .bin and state JSON', load: () => import('./repro.ts') },
-  run: { summary: 'run the suites against a subject and write TAP, JUnit, JSON and ISA coverage', load: () => import('./run.ts') },
+  run: { summary: 'run the suites against one subject or a matrix of them; TAP, JUnit, JSON, coverage, HTML', load: () => import('./run.ts') },
+  report: { summary: 'diff two runs, merge the shards of a run, or redraw a run\'s HTML page', load: () => import('./report.ts') },
 };
 
 function usage(): string {

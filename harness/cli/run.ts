@@ -1,48 +1,71 @@
 /**
- * `xvc run`: runs the suite instances (suites/**\/*.suite.ts, found by path) against one subject
- * and writes TAP, JUnit XML, a JSON report and the ISA coverage report into reports/run/<subject>/
- * (or --out). Selection: --suite, --grep, --tier, --seed, --runs; --jobs spreads instances over
- * worker processes; --oracle names what differential suites compare the subject with. --tap or
- * --json print that report on stdout (progress then goes to stderr). Exits 1 when an instance
- * fails or errors.
+ * `xvc run`: runs the suite instances (suites/**\/*.suite.ts, found by path) against one subject,
+ * or against several as a matrix (`--adapter reference,qemu,unicorn,v86`), and writes per subject
+ * TAP, JUnit XML, a JSON report and the ISA coverage report, then the matrix (`xvc-matrix/1`) and
+ * the HTML page over all subjects, and appends each subject's counts to the run history.
+ * One subject: its reports, matrix.json and index.html go to reports/run/<subject>/ (or --out).
+ * Several: reports/run/ (or --out) holds matrix.json, index.html and one folder per subject.
+ * Selection: --suite, --grep, --tier, --seed, --runs, --shard K/N (a deterministic part of the
+ * selection, for spreading a run over CI machines; `xvc report merge` joins the parts); --jobs
+ * spreads instances over worker processes; --oracle names what differential suites compare the
+ * subject with. Failures covered by a subject's waiver file become known-fails; --baseline diffs
+ * each subject with its committed results. --tap or --json print that report on stdout (progress
+ * then goes to stderr). Exits 1 when an instance fails or errors (see --fail-on) or the baseline
+ * diff finds a regression.
  *
  * Models no hardware.
  */
 
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { discoverInstances, suiteFiles } from '../suite/discover.ts';
 import { TIERS } from '../suite/model.ts';
-import { runInstances } from '../runner/pool.ts';
 import { selectInstances } from '../runner/select.ts';
-import { resolveSubject } from '../runner/subjects.ts';
+import { parseShard, shardOf } from '../runner/shard.ts';
+import { resolveSubject, type ResolvedSubject } from '../runner/subjects.ts';
+import { runSubject, type SubjectRunResult } from '../runner/run-subject.ts';
 import { coverageLine } from '../report/isa-coverage.ts';
-import { countsOf, RUN_REPORT_SCHEMA, writeRunReports, type RunReport } from '../report/run-report.ts';
-import { closingLines } from '../report/tap-writer.ts';
+import { writeRunReports } from '../report/run-report.ts';
+import { closingLines, countOutcomes, writeAtomic, type Outcome } from '../report/tap-writer.ts';
+import { buildMatrix, type MatrixReport } from '../report/matrix.ts';
+import { renderReportPage } from '../report/html.ts';
+import { appendHistory, gitCommit, historyEntry, readHistory } from '../report/history.ts';
+import { loadResults } from '../report/results-source.ts';
+import { diffResults, formatDiff, regressed } from '../report/diff.ts';
+import { createProgress } from '../report/progress.ts';
 import { parseChoice, parseNumber } from './args.ts';
-import { InputError, UsageError } from './errors.ts';
-import type { SubjectCapabilities } from '../adapter.ts';
+import { InputError, oneLine, UsageError } from './errors.ts';
 import type { RunRecord } from '../runner/serial.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** From this many instance runs on, `xvc run` shows progress with an ETA. */
+const LONG_RUN_INSTANCES = 20;
+
 const HELP = `usage: xvc run [options]
-  --adapter SPEC      the subject: reference (default), ./module.ts exporting createSubject(),
-                      exec:CMD (a process speaking xvc-subject/1 on stdio) or socket:HOST:PORT|PATH
+  --adapter SPEC[,SPEC...]  the subject, or several for a matrix: reference (default), qemu, unicorn,
+                      v86, ./module.ts exporting createSubject(), exec:CMD (a process speaking
+                      xvc-subject/1 on stdio) or socket:HOST:PORT|PATH
   --oracle SPEC       what differential suites compare the subject with, named as --adapter is
                       (default reference, the embedded reference emulator)
   --tier TIER         ${TIERS.join(', ')} (default quick): how many cases each instance runs
   --suite PATTERN     select instances: a name (isa/golden), an area (isa/), a glob (*sst*); repeatable
   --grep REGEX        select instances whose name or a tag matches
+  --shard K/N         run only part K of N of the selection (deterministic; join with xvc report merge)
   --seed N            the seed (default: fresh, printed)
   --runs N            cases per instance, overriding the tier's budget
   --jobs N            worker processes (default 1: in this process)
-  --out DIR           report folder (default reports/run/<subject>)
+  --out DIR           report folder (default reports/run/<subject>, or reports/run for a matrix)
+  --baseline PATH     diff each subject with a baseline: a run folder or TAP file, or a folder of
+                      per-subject folders (reports/baselines); a new failure or error exits 1
+  --waivers DIR       where each subject's waiver file is, DIR/<subject>/waivers.json
+                      (default reports/baselines); --waivers none reads none
+  --history FILE      the run history to append to (default $XVC_HISTORY or reports/history.jsonl)
   --list              list the selected instances and exit
-  --tap               print the TAP stream on stdout
-  --json              print the JSON report on stdout
+  --tap               print the TAP stream on stdout (one subject only)
+  --json              print the JSON report on stdout (one subject only)
   --require-adapters  a subject that cannot start fails the run instead of skipping
   --fail-on WHAT      what makes the exit status 1: fail (default: a fail or an error), error (only an
                       error), harness (only an error of xvc's own: a third-party emulator's wrong
@@ -57,10 +80,14 @@ export async function main(argv: string[]): Promise<number> {
       tier: { type: 'string' },
       suite: { type: 'string', multiple: true },
       grep: { type: 'string' },
+      shard: { type: 'string' },
       seed: { type: 'string' },
       runs: { type: 'string' },
       jobs: { type: 'string' },
       out: { type: 'string' },
+      baseline: { type: 'string' },
+      waivers: { type: 'string' },
+      history: { type: 'string' },
       list: { type: 'boolean', default: false },
       tap: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -81,12 +108,22 @@ export async function main(argv: string[]): Promise<number> {
   const runs = values.runs === undefined ? undefined : parseNumber('--runs', values.runs, 0, 1e9);
   const jobs = parseNumber('--jobs', values.jobs, 1, 64);
   if (jobs < 1) throw new UsageError('--jobs takes a number from 1 to 64');
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
   const suitesRoot = values['suites-dir'] ? resolve(values['suites-dir']) : join(ROOT, 'suites');
 
-  const subject = await resolveSubject(values.adapter ?? 'reference');
+  const specs = (values.adapter ?? 'reference').split(',').map((s) => s.trim());
+  if (specs.some((s) => s === '')) throw new UsageError(`--adapter has an empty name in '${values.adapter}'`);
+  const subjects: ResolvedSubject[] = [];
+  for (const spec of specs) subjects.push(await resolveSubject(spec));
+  const duplicate = subjects.find((s, i) => subjects.findIndex((t) => t.name === s.name) !== i);
+  if (duplicate) throw new UsageError(`--adapter names subject '${duplicate.name}' twice`);
+  const matrixRun = subjects.length > 1;
+  if (matrixRun && (values.tap || values.json)) throw new UsageError('--tap and --json print one subject\'s report; with several subjects read the files in the run folder');
   const oracle = await resolveSubject(values.oracle ?? 'reference');
+
   const files = suiteFiles(suitesRoot);
-  const selected = selectInstances(await discoverInstances(suitesRoot, files), { suites: values.suite ?? [], ...(values.grep !== undefined ? { grep: values.grep } : {}) });
+  const selection = selectInstances(await discoverInstances(suitesRoot, files), { suites: values.suite ?? [], ...(values.grep !== undefined ? { grep: values.grep } : {}) });
+  const selected = shard ? shardOf(selection, (d) => d.instance.name, shard) : selection;
   // Progress goes to stderr whenever stdout carries a report.
   const say = values.tap || values.json ? (line: string) => void process.stderr.write(`${line}\n`) : (line: string) => void process.stdout.write(`${line}\n`);
 
@@ -95,77 +132,131 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  // A subject that cannot start (a missing emulator binary or library) skips every instance with
-  // the reason, unless --require-adapters says it must be there (CI).
-  let startFailure: string | undefined;
-  let capabilities: SubjectCapabilities | null = null;
-  let quirks: readonly string[] = [];
-  try {
-    const probe = await subject.subjects();
-    capabilities = probe.capabilities;
-    quirks = probe.quirks;
-    await probe.close();
-  } catch (e) {
-    startFailure = `subject '${subject.name}' cannot start: ${firstLine(e)}`;
-    if (values['require-adapters']) throw new InputError(`${startFailure} (--require-adapters)`);
-  }
+  const outRoot = values.out ? (isAbsolute(values.out) ? values.out : resolve(values.out)) : join(ROOT, 'reports', 'run', ...(matrixRun ? [] : [subjects[0]!.name]));
+  const subjectDir = (subject: ResolvedSubject): string => (matrixRun ? join(outRoot, subject.name) : outRoot);
+  const waiversRoot = values.waivers === 'none' ? undefined : values.waivers !== undefined ? resolve(values.waivers) : join(ROOT, 'reports', 'baselines');
+  const historyPath = values.history !== undefined ? resolve(values.history) : process.env['XVC_HISTORY'] ? resolve(process.env['XVC_HISTORY']) : join(ROOT, 'reports', 'history.jsonl');
+  // Baselines are found before anything runs, so a wrong path costs no run time.
+  const baselines = new Map(subjects.map((subject) => [subject.name, values.baseline === undefined ? undefined : baselineFor(resolve(values.baseline), subject.name, matrixRun)]));
 
-  say(`xvc run: subject ${subject.name}, oracle ${oracle.name}, tier ${tier}, seed ${seed}, ${selected.length} instances, jobs ${jobs} (replay: --seed ${seed})`);
-  const startedAt = new Date();
-  const started = performance.now();
-  const records = startFailure !== undefined ? selected.map(({ instance }) => skippedRecord(instance.name, seed, startFailure!)) : await runInstances(selected, {
-    jobs,
-    tier,
-    seed,
-    ...(runs !== undefined ? { runs } : {}),
-    subject,
-    oracle,
-    suitesRoot,
-    files: [...new Set(selected.map(({ file }) => join(suitesRoot, file)))],
-    onRecord(record, done, total) {
-      const tag = { pass: 'ok', fail: 'FAIL', error: 'ERROR', skip: 'skip', 'known-fail': 'known' }[record.outcome];
-      const why = record.reason ? `  ${record.outcome === 'error' ? `[${record.errorKind}] ` : ''}${record.reason}` : '';
-      say(`[${String(done).padStart(String(total).length)}/${total}] ${tag.padEnd(5)} ${record.name}  ${record.cases ?? record.runs} cases, ${(record.ms / 1000).toFixed(2)} s${why}`);
-    },
-  });
-
-  const byName = new Map(selected.map((d) => [d.instance.name, d]));
   const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-  const report: RunReport = {
-    schema: RUN_REPORT_SCHEMA,
+  const total = selected.length * subjects.length;
+  // A short run's per-instance lines say enough; a long one (a matrix, a full tier) also gets a
+  // bar with an ETA on a terminal, or a plain line every 10% in CI and pipes.
+  const progress = total >= LONG_RUN_INSTANCES
+    ? createProgress({ total, label: 'xvc run', stream: values.tap || values.json ? process.stderr : process.stdout })
+    : { line: say, tick: () => {}, finish: () => {} };
+  const sayDuringRun = (line: string): void => progress.line(line);
+  let done = 0;
+  const onRecord = (record: RunRecord): void => {
+    done++;
+    const tag = { pass: 'ok', fail: 'FAIL', error: 'ERROR', skip: 'skip', 'known-fail': 'known' }[record.outcome];
+    const why = record.reason ? `  ${record.outcome === 'error' ? `[${record.errorKind}] ` : ''}${record.reason}` : '';
+    sayDuringRun(`[${String(done).padStart(String(total).length)}/${total}] ${tag.padEnd(5)} ${record.name}  ${record.cases ?? record.runs} cases, ${(record.ms / 1000).toFixed(2)} s${why}`);
+    progress.tick(done, record.name);
+  };
+
+  // Every subject of one invocation is filed at the run's start, so the page plots a matrix run
+  // as one point in time rather than one per subject.
+  const runStartedAt = new Date().toISOString();
+  const results: Array<SubjectRunResult & { dir: string }> = [];
+  let exitStatus = 0;
+  const problems: string[] = [];
+  for (const subject of subjects) {
+    const result = await runSubject({
+      subject,
+      oracle,
+      selected,
+      selection: selection.map((d) => d.instance.name),
+      ...(shard ? { shard } : {}),
+      tier,
+      seed,
+      ...(runs !== undefined ? { runs } : {}),
+      jobs,
+      suitesRoot,
+      xvcVersion: version,
+      requireAdapters: values['require-adapters'],
+      ...(waiversRoot !== undefined ? { waiversRoot } : {}),
+      onRecord,
+      say: sayDuringRun,
+    });
+    const dir = subjectDir(subject);
+    const written = await writeRunReports(dir, result.report);
+    results.push({ ...result, dir });
+    sayDuringRun(coverageLine(written.coverage));
+    sayDuringRun(`reports (${subject.name}): ${written.paths.tap}, ${written.paths.junit}, ${written.paths.json}, ${written.paths.coverage}`);
+    if (values.tap) process.stdout.write(written.tap);
+    if (values.json) process.stdout.write(`${JSON.stringify(result.report, null, 2)}\n`);
+    try {
+      await appendHistory(historyPath, historyEntry(result.report, written.coverage, { at: runStartedAt, commit: await gitCommit(ROOT) }));
+    } catch (error) {
+      problems.push(`history not appended: ${oneLine(error instanceof Error ? error.message : String(error))}`);
+    }
+    const baseline = baselines.get(subject.name);
+    if (baseline !== undefined) {
+      const diff = diffResults(await loadResults(baseline), await loadResults(dir));
+      for (const line of formatDiff(diff)) sayDuringRun(line);
+      if (regressed(diff)) exitStatus = 1;
+    }
+  }
+  progress.finish();
+
+  const matrix = buildMatrix(results.map((r) => ({ report: r.report, reportDir: relative(outRoot, r.dir) || '.', ...(r.startFailure !== undefined ? { startFailure: r.startFailure } : {}) })), {
     xvcVersion: version,
-    subject: { name: subject.name, spec: subject.spec, quirks, capabilities },
-    oracle: { name: oracle.name, spec: oracle.spec },
+    generatedAt: new Date().toISOString(),
     tier,
     seed,
-    runs: runs ?? null,
-    jobs,
-    startedAt: startedAt.toISOString(),
-    durationMs: Math.round(performance.now() - started),
-    counts: countsOf(records),
-    instances: records.map((r) => ({ ...r, file: byName.get(r.name)!.file, tags: byName.get(r.name)!.instance.tags })),
-  };
-  const outDir = values.out ? (isAbsolute(values.out) ? values.out : resolve(values.out)) : join(ROOT, 'reports', 'run', subject.name);
-  const written = await writeRunReports(outDir, report);
+    ...(shard ? { shard } : {}),
+  });
+  await writeAtomic(join(outRoot, 'matrix.json'), `${JSON.stringify(matrix, null, 2)}\n`);
+  const page = await writePage(outRoot, matrix, historyPath);
+  problems.push(...page.problems);
+  say(`matrix: ${join(outRoot, 'matrix.json')}, page: ${page.path}`);
+  if (matrixRun) for (const r of results) say(`  ${r.report.subject.name.padEnd(10)} ${outcomeLine(r.report.counts)}${r.startFailure ? `  (${r.startFailure})` : ''}`);
 
-  say(coverageLine(written.coverage));
-  say(`reports: ${written.paths.tap}, ${written.paths.junit}, ${written.paths.json}, ${written.paths.coverage}`);
-  if (values.tap) process.stdout.write(written.tap);
-  if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  for (const line of closingLines(report.counts)) say(line);
+  const records = results.flatMap((r) => r.report.instances);
+  const counts = countOutcomes(records);
   const failing =
     failOn === 'never' ? 0
     : failOn === 'harness' ? records.filter((r) => r.outcome === 'error' && r.errorKind === 'harness').length
-    : failOn === 'error' ? report.counts.error
-    : report.counts.fail + report.counts.error;
-  return failing > 0 ? 1 : 0;
+    : failOn === 'error' ? counts.error
+    : counts.fail + counts.error;
+  if (failing > 0) exitStatus = 1;
+  // Problems with the history are one line each and come last but one: the reports are written.
+  for (const problem of problems) process.stderr.write(`xvc: ${problem}\n`);
+  if (problems.some((p) => p.startsWith('history not appended'))) exitStatus = 1;
+  for (const line of closingLines(counts)) say(line);
+  return exitStatus;
 }
 
-function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+function outcomeLine(counts: Record<Outcome, number>): string {
+  return `pass ${counts.pass}, fail ${counts.fail}, error ${counts.error}, skip ${counts.skip}, known-fail ${counts['known-fail']}`;
 }
 
-/** The record of an instance that could not run because its subject never started. */
-function skippedRecord(name: string, seed: number, reason: string): RunRecord {
-  return { name, seed, runs: 0, ms: 0, log: [], coverage: [], outcome: 'skip', reason };
+/**
+ * The baseline of one subject: PATH itself when it is a TAP file or a run folder (one subject),
+ * else PATH/<subject> (a folder of per-subject baselines such as reports/baselines).
+ */
+function baselineFor(path: string, subject: string, matrixRun: boolean): string {
+  if (!existsSync(path)) throw new InputError(`--baseline ${path} does not exist`);
+  const own = join(path, subject);
+  if (existsSync(join(own, 'report.json')) || existsSync(join(own, 'results.tap'))) return own;
+  const isRunFolder = statSync(path).isFile() || existsSync(join(path, 'report.json')) || existsSync(join(path, 'results.tap'));
+  if (isRunFolder && !matrixRun) return path;
+  throw new InputError(`--baseline ${path} has no baseline for subject '${subject}' (expected ${own}/report.json or results.tap)`);
+}
+
+/** Renders the page from the matrix and the history; a history that cannot be read is noted on it, not fatal. */
+async function writePage(outRoot: string, matrix: MatrixReport, historyPath: string): Promise<{ path: string; problems: string[] }> {
+  let history: Awaited<ReturnType<typeof readHistory>> = { entries: [], problems: [] };
+  const problems: string[] = [];
+  try {
+    history = await readHistory(historyPath);
+  } catch (error) {
+    problems.push(`history not read: ${oneLine(error instanceof Error ? error.message : String(error))}`);
+  }
+  problems.push(...history.problems);
+  const path = join(outRoot, 'index.html');
+  await writeAtomic(path, renderReportPage({ matrix, history: history.entries, historyProblems: problems }));
+  return { path, problems };
 }

@@ -29,6 +29,13 @@ export interface RunReport {
   startedAt: string;
   durationMs: number;
   counts: Record<Outcome, number>;
+  /** Set when this run is shard `index` (1-based) of `count` (`xvc run --shard K/N`); optional in xvc-run/1. */
+  shard?: { index: number; count: number };
+  /**
+   * Every instance the selection gave before sharding, in run order, so `xvc report merge` can
+   * put the shards' instances back in the order an unsharded run has; optional in xvc-run/1.
+   */
+  selection?: string[];
   instances: Array<RunRecord & { file: string; tags: readonly string[] }>;
 }
 

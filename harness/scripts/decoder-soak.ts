@@ -5,7 +5,8 @@
  * `i286`, then checks every table record's metadata (since, flags, CPL) against iced's.
  *
  * Prints the seed first (replay with `--seed`), a progress bar with rate and ETA on a terminal
- * (a plain line every 10% when CI=true or stdout is not a TTY), and at the end one row per class:
+ * (a plain line every 10% or 30 s when CI=true or stdout is not a TTY; harness/report/progress.ts),
+ * and at the end one row per class:
  * counts per model and one example byte sequence. Exit status: 1 when a difference is not
  * explained by harness/oracle/known-differences.ts (or a record's metadata disagrees outside
  * the allow-list); with --strict also when an open bug or a known gap occurs; 2 on bad arguments.
@@ -17,6 +18,7 @@ import { randomInt } from 'node:crypto';
 import { compareAllForms } from '../oracle/compare-decoder.ts';
 import { knownClass } from '../oracle/known-differences.ts';
 import { runSoak, type ClassKind, type ClassStats } from '../oracle/soak.ts';
+import { createProgress } from '../report/progress.ts';
 
 const USAGE = 'usage: npm run decoder:soak -- [--seed <uint32>] [--count <n>] [--strict]';
 
@@ -52,8 +54,6 @@ const seed = parseUint(args.seed, 'seed', 0xffff_ffff) ?? randomInt(0, 0xffff_ff
 const count = parseUint(args.count, 'count', Number.MAX_SAFE_INTEGER) ?? 1_000_000;
 if (count === 0) fail('--count must be at least 1');
 
-const ci = process.env['CI'] === 'true' || process.env['CI'] === '1';
-const tty = process.stdout.isTTY === true && !ci;
 const number = (n: number): string => n.toLocaleString('en-US');
 const duration = (seconds: number): string =>
   seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;
@@ -62,29 +62,17 @@ console.log(`decoder soak: seed ${seed} (replay: npm run decoder:soak -- --seed 
 
 const started = process.hrtime.bigint();
 const elapsed = (): number => Number(process.hrtime.bigint() - started) / 1e9;
-const BAR_WIDTH = 30;
-let lastDraw = 0;
-let nextTenth = 1;
-const progress = (done: number): void => {
-  const seconds = elapsed();
-  const rate = done / Math.max(seconds, 1e-9);
-  const eta = (count - done) / Math.max(rate, 1e-9);
-  const fraction = done / count;
-  if (tty) {
-    if (done !== count && seconds - lastDraw < 0.1) return;
-    lastDraw = seconds;
-    const filled = Math.round(fraction * BAR_WIDTH);
-    const bar = `${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}`;
-    process.stdout.write(`\r[${bar}] ${(100 * fraction).toFixed(1).padStart(5)}%  ${number(done)}/${number(count)}  ${number(Math.round(rate))}/s  ETA ${duration(eta)}   `);
-    if (done === count) process.stdout.write('\n');
-  } else if (fraction * 10 >= nextTenth || done === count) {
-    while (fraction * 10 >= nextTenth) nextTenth++;
-    console.log(`progress: ${(100 * fraction).toFixed(0)}% ${number(done)}/${number(count)} ${number(Math.round(rate))}/s ETA ${duration(eta)}`);
-  }
-};
+// On stdout, where the rest of the soak's output goes, so the bar and the table never interleave.
+const progress = createProgress({ total: count, label: 'decoder soak', stream: process.stdout });
 
-const summary = runSoak({ seed, count, onProgress: progress, progressEvery: 2_000 });
+const summary = runSoak({
+  seed,
+  count,
+  onProgress: (done) => progress.tick(done, `${number(Math.round(done / Math.max(elapsed(), 1e-9)))}/s`),
+  progressEvery: 2_000,
+});
 const seconds = elapsed();
+progress.finish();
 
 // ---- per-class table ----
 const MODELS = ['modern', 'i386', 'i286'] as const;

@@ -7,9 +7,14 @@
 
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Runs started by tests append to a scratch history, not to the user's reports/history.jsonl. */
+const TEST_HISTORY = join(tmpdir(), `xvc-test-history-${process.pid}.jsonl`);
 
 export interface CliResult {
   /** The exit status, or null if the process was killed (for example by the timeout). */
@@ -21,7 +26,7 @@ export interface CliResult {
 /** Runs the CLI in the repository root; resolves with the exit code (null if it was killed). */
 export function runCli(args: readonly string[], timeoutMs: number): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'harness/cli/main.ts', ...args], { cwd: root, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', 'harness/cli/main.ts', ...args], { cwd: root, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, XVC_HISTORY: process.env['XVC_HISTORY'] ?? TEST_HISTORY } }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
       resolve({ code, stdout, stderr });
     });

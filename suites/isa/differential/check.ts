@@ -21,7 +21,7 @@ import { compareObservations, GENERAL_REGISTERS, type FieldDifference } from './
 import { cpuModeOf, eligibleForms } from './forms.ts';
 import { caseArbitrary, type DifferentialCase } from './generator.ts';
 import type { DifferentialMode } from './layout.ts';
-import { differenceLines, instructionCount, programListing } from './report.ts';
+import { differenceLines, divergenceSignature, instructionCount, programListing } from './report.ts';
 import { differentialRepro } from './repro.ts';
 import { prepareCase, resetForCases, runOracle, runSubject, type Observation, type OracleRun, type PreparedCase } from './run-case.ts';
 
@@ -162,7 +162,9 @@ export async function runDifferential(config: DifferentialConfig, subjects: Subj
     // The exported case runs without the stop at exceptions; say so if the subject passes it there.
     if (!reproduces) ctx.log(`${config.instance}: the exported case ${repro.caseId} passes on '${subject.name}' when replayed with exceptions delivered; the divergence shows only when stopping at the first exception`);
     return {
-      ...fail(reason, { ...diag, instructions: count, shrinks: details.numShrinks, path: details.counterexamplePath ?? '', caseReproduces: reproduces }, details.numRuns),
+      // The signature names the divergence without the seed or operand values, so a waiver
+      // (harness/report/waivers.ts) keeps matching the same bug when another seed finds it.
+      ...fail(reason, { ...diag, signature: divergenceSignature(program, shrunk.differences), instructions: count, shrinks: details.numShrinks, path: details.counterexamplePath ?? '', caseReproduces: reproduces }, details.numRuns),
       repro,
     };
   } finally {

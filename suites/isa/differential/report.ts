@@ -22,6 +22,12 @@ export function programListing(program: Program): string[] {
   });
 }
 
+/** The forms of the generated instructions and the fields that differ: what a divergence is, whatever the seed. */
+export function divergenceSignature(program: Program, differences: readonly FieldDifference[]): string {
+  const forms = program.lines.filter((l) => l.role === 'instruction').map((l) => l.form.id);
+  return `${forms.join(' ')}: ${[...new Set(differences.map((d) => d.field))].join(' ')}`;
+}
+
 /** How many generated instructions (not set-up moves, not the HLT) the program has. */
 export const instructionCount = (program: Program): number => program.lines.filter((l) => l.role === 'instruction').length;
 

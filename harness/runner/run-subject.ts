@@ -1,0 +1,122 @@
+/**
+ * One subject's part of `xvc run`: probe the subject (one that cannot start skips every
+ * instance with the reason), run the selected instances on it, name each failure by its hash,
+ * turn failures the subject's waiver file covers into known-fails, and assemble the versioned
+ * run report. `xvc run --adapter a,b,c` calls this once per subject.
+ *
+ * Models no hardware.
+ */
+
+import { join } from 'node:path';
+import type { SubjectCapabilities } from '../adapter.ts';
+import type { DiscoveredInstance } from '../suite/discover.ts';
+import type { Tier } from '../suite/model.ts';
+import { failureHash } from '../report/failure-hash.ts';
+import { countsOf, RUN_REPORT_SCHEMA, type RunReport } from '../report/run-report.ts';
+import { applyWaivers, loadWaivers, type Waiver } from '../report/waivers.ts';
+import { InputError } from '../cli/errors.ts';
+import { runInstances } from './pool.ts';
+import type { RunRecord } from './serial.ts';
+import type { ResolvedSubject } from './subjects.ts';
+
+export interface SubjectRunOptions {
+  subject: ResolvedSubject;
+  oracle: ResolvedSubject;
+  /** The instances this run (or shard) runs. */
+  selected: readonly DiscoveredInstance[];
+  /** Every instance the selection gave before sharding, in order. */
+  selection: readonly string[];
+  shard?: { index: number; count: number };
+  tier: Tier;
+  seed: number;
+  runs?: number;
+  jobs: number;
+  suitesRoot: string;
+  xvcVersion: string;
+  requireAdapters: boolean;
+  /** Folder of waiver files (`<folder>/<subject>/waivers.json`), or undefined for none. */
+  waiversRoot?: string;
+  onRecord?: (record: RunRecord) => void;
+  say: (line: string) => void;
+}
+
+export interface SubjectRunResult {
+  report: RunReport;
+  startFailure?: string;
+  staleWaivers: Waiver[];
+  waiverFile?: string;
+}
+
+export async function runSubject(options: SubjectRunOptions): Promise<SubjectRunResult> {
+  const { subject, oracle, selected, seed } = options;
+  // Waivers are read before anything runs, so a bad entry costs no run time.
+  const waiverFile = options.waiversRoot !== undefined ? join(options.waiversRoot, subject.name, 'waivers.json') : undefined;
+  const waivers = waiverFile !== undefined ? await loadWaivers(waiverFile, subject.name) : undefined;
+
+  let startFailure: string | undefined;
+  let capabilities: SubjectCapabilities | null = null;
+  let quirks: readonly string[] = [];
+  try {
+    const probe = await subject.subjects();
+    capabilities = probe.capabilities;
+    quirks = probe.quirks;
+    await probe.close();
+  } catch (e) {
+    startFailure = `subject '${subject.name}' cannot start: ${firstLine(e)}`;
+    if (options.requireAdapters) throw new InputError(`${startFailure} (--require-adapters)`);
+  }
+
+  const shardNote = options.shard ? `, shard ${options.shard.index}/${options.shard.count} (${selected.length} of ${options.selection.length})` : '';
+  options.say(`xvc run: subject ${subject.name}, oracle ${oracle.name}, tier ${options.tier}, seed ${seed}, ${selected.length} instances${shardNote}, jobs ${options.jobs} (replay: --seed ${seed})`);
+  if (startFailure !== undefined) options.say(`  skipping all: ${startFailure}`);
+  const startedAt = new Date();
+  const started = performance.now();
+  const ran = startFailure !== undefined
+    ? selected.map(({ instance }) => skippedRecord(instance.name, seed, startFailure!))
+    : await runInstances(selected, {
+      jobs: options.jobs,
+      tier: options.tier,
+      seed,
+      ...(options.runs !== undefined ? { runs: options.runs } : {}),
+      subject,
+      oracle,
+      suitesRoot: options.suitesRoot,
+      files: [...new Set(selected.map(({ file }) => join(options.suitesRoot, file)))],
+      onRecord: (record) => options.onRecord?.(record),
+    });
+  if (startFailure !== undefined) for (const record of ran) options.onRecord?.(record);
+
+  // Every failure and error carries its hash, which a waiver names (and the TAP shows, to copy).
+  const hashed = ran.map((r) => (r.outcome === 'fail' || r.outcome === 'error' ? { ...r, diag: { ...(r.diag ?? {}), failure_hash: failureHash(r) } } : r));
+  const waived = waivers !== undefined ? applyWaivers(hashed, waivers) : { records: hashed, stale: [], applied: [] };
+  for (const { instance, waiver } of waived.applied) options.say(`  waived: ${instance} (${waiver.hash}): ${waiver.reason}`);
+  for (const stale of waived.stale) options.say(`  stale waiver in ${waiverFile}: ${stale.instance} ${stale.hash} matches no failure of this run (${stale.reason})`);
+
+  const byName = new Map(selected.map((d) => [d.instance.name, d]));
+  const report: RunReport = {
+    schema: RUN_REPORT_SCHEMA,
+    xvcVersion: options.xvcVersion,
+    subject: { name: subject.name, spec: subject.spec, quirks, capabilities },
+    oracle: { name: oracle.name, spec: oracle.spec },
+    tier: options.tier,
+    seed,
+    runs: options.runs ?? null,
+    jobs: options.jobs,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - started),
+    counts: countsOf(waived.records),
+    ...(options.shard ? { shard: options.shard } : {}),
+    selection: [...options.selection],
+    instances: waived.records.map((r) => ({ ...r, file: byName.get(r.name)!.file, tags: byName.get(r.name)!.instance.tags })),
+  };
+  return { report, ...(startFailure !== undefined ? { startFailure } : {}), staleWaivers: waived.stale, ...(waiverFile !== undefined ? { waiverFile } : {}) };
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+}
+
+/** The record of an instance that could not run because its subject never started. */
+function skippedRecord(name: string, seed: number, reason: string): RunRecord {
+  return { name, seed, runs: 0, ms: 0, log: [], coverage: [], outcome: 'skip', reason };
+}
