@@ -21,6 +21,8 @@ export interface OutcomeChange {
   after: Outcome;
   /** The NEW run's reason (why it fails, skips, ...), when it gave one. */
   reason?: string;
+  /** For an error in the NEW run: its kind (subject-crash, timeout, protocol, harness). */
+  errorKind?: string;
 }
 
 /** Both runs fail (or both error) the instance, but with a different failure hash. */
@@ -140,6 +142,7 @@ function outcomeChange(was: InstanceOutcome | undefined, now: InstanceOutcome): 
     ...(was !== undefined ? { before: was.outcome } : {}),
     after: now.outcome,
     ...(now.reason !== undefined ? { reason: now.reason } : {}),
+    ...(now.errorKind !== undefined ? { errorKind: now.errorKind } : {}),
   };
 }
 

@@ -173,5 +173,7 @@ export function describeEnd(outcome: RealModeOutcome): string {
   if (outcome.stubVector !== undefined) return `halted in the stub of vector ${outcome.stubVector} (0x${outcome.stubVector.toString(16)})`;
   if (outcome.haltedAtCodeEnd) return 'ran to the end of the code (no interrupt)';
   const { final } = outcome;
-  return `${describeStop(outcome.stop)} at ${final.segs.cs.sel.toString(16).padStart(4, '0')}:${final.eip.toString(16).padStart(4, '0')}`;
+  // A stop the subject reports itself (an exception it did not deliver through the IVT, a
+  // limit) is a stop, not an interrupt the code took.
+  return `stopped with ${describeStop(outcome.stop)} at ${final.segs.cs.sel.toString(16).padStart(4, '0')}:${final.eip.toString(16).padStart(4, '0')}`;
 }
