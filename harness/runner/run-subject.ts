@@ -69,11 +69,24 @@ export async function runSubject(options: SubjectRunOptions): Promise<SubjectRun
   const shardNote = options.shard ? `, shard ${options.shard.index}/${options.shard.count} (${selected.length} of ${options.selection.length})` : '';
   options.say(`xvc run: subject ${subject.name}, oracle ${oracle.name}, tier ${options.tier}, seed ${seed}, ${selected.length} instances${shardNote}, jobs ${options.jobs} (replay: --seed ${seed})`);
   if (startFailure !== undefined) options.say(`  skipping all: ${startFailure}`);
+  // Each record is settled as it arrives (hashed, then waived if a waiver names it), so the
+  // progress line already says `known` for a waived failure.
+  const settled = new Map<string, RunRecord>();
+  const applied: Array<{ waiver: Waiver; instance: string }> = [];
+  const settle = (record: RunRecord): RunRecord => {
+    // Every failure and error carries its hash, which a waiver names (and the TAP shows, to copy).
+    const hashed = record.outcome === 'fail' || record.outcome === 'error' ? { ...record, diag: { ...(record.diag ?? {}), failure_hash: failureHash(record) } } : record;
+    const result = waivers !== undefined ? applyWaivers([hashed], waivers) : { records: [hashed], applied: [] };
+    applied.push(...result.applied);
+    settled.set(record.name, result.records[0]!);
+    return result.records[0]!;
+  };
   const startedAt = new Date();
   const started = performance.now();
-  const ran = startFailure !== undefined
-    ? selected.map(({ instance }) => skippedRecord(instance.name, seed, startFailure!))
-    : await runInstances(selected, {
+  if (startFailure !== undefined) {
+    for (const { instance } of selected) options.onRecord?.(settle(skippedRecord(instance.name, seed, startFailure)));
+  } else {
+    await runInstances(selected, {
       jobs: options.jobs,
       tier: options.tier,
       seed,
@@ -82,15 +95,13 @@ export async function runSubject(options: SubjectRunOptions): Promise<SubjectRun
       oracle,
       suitesRoot: options.suitesRoot,
       files: [...new Set(selected.map(({ file }) => join(options.suitesRoot, file)))],
-      onRecord: (record) => options.onRecord?.(record),
+      onRecord: (record) => options.onRecord?.(settle(record)),
     });
-  if (startFailure !== undefined) for (const record of ran) options.onRecord?.(record);
-
-  // Every failure and error carries its hash, which a waiver names (and the TAP shows, to copy).
-  const hashed = ran.map((r) => (r.outcome === 'fail' || r.outcome === 'error' ? { ...r, diag: { ...(r.diag ?? {}), failure_hash: failureHash(r) } } : r));
-  const waived = waivers !== undefined ? applyWaivers(hashed, waivers) : { records: hashed, stale: [], applied: [] };
-  for (const { instance, waiver } of waived.applied) options.say(`  waived: ${instance} (${waiver.hash}): ${waiver.reason}`);
-  for (const stale of waived.stale) options.say(`  stale waiver in ${waiverFile}: ${stale.instance} ${stale.hash} matches no failure of this run (${stale.reason})`);
+  }
+  const records = selected.map(({ instance }) => settled.get(instance.name)!);
+  const stale = (waivers?.waivers ?? []).filter((w) => !applied.some((a) => a.waiver.instance === w.instance && a.waiver.hash === w.hash));
+  for (const { instance, waiver } of applied) options.say(`  waived: ${instance} (${waiver.hash}): ${waiver.reason}`);
+  for (const waiver of stale) options.say(`  stale waiver in ${waiverFile}: ${waiver.instance} ${waiver.hash} matches no failure of this run (${waiver.reason})`);
 
   const byName = new Map(selected.map((d) => [d.instance.name, d]));
   const report: RunReport = {
@@ -104,12 +115,12 @@ export async function runSubject(options: SubjectRunOptions): Promise<SubjectRun
     jobs: options.jobs,
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - started),
-    counts: countsOf(waived.records),
+    counts: countsOf(records),
     ...(options.shard ? { shard: options.shard } : {}),
     selection: [...options.selection],
-    instances: waived.records.map((r) => ({ ...r, file: byName.get(r.name)!.file, tags: byName.get(r.name)!.instance.tags })),
+    instances: records.map((r) => ({ ...r, file: byName.get(r.name)!.file, tags: byName.get(r.name)!.instance.tags })),
   };
-  return { report, ...(startFailure !== undefined ? { startFailure } : {}), staleWaivers: waived.stale, ...(waiverFile !== undefined ? { waiverFile } : {}) };
+  return { report, ...(startFailure !== undefined ? { startFailure } : {}), staleWaivers: stale, ...(waiverFile !== undefined ? { waiverFile } : {}) };
 }
 
 function firstLine(e: unknown): string {
