@@ -152,8 +152,9 @@ export async function main(argv: string[]): Promise<number> {
     done++;
     const tag = { pass: 'ok', fail: 'FAIL', error: 'ERROR', skip: 'skip', 'known-fail': 'known' }[record.outcome];
     const why = record.reason ? `  ${record.outcome === 'error' ? `[${record.errorKind}] ` : ''}${record.reason}` : '';
-    sayDuringRun(`[${String(done).padStart(String(total).length)}/${total}] ${tag.padEnd(5)} ${record.name}  ${record.cases ?? record.runs} cases, ${(record.ms / 1000).toFixed(2)} s${why}`);
+    // The count first, so the bar redrawn under the line already shows it.
     progress.tick(done, record.name);
+    sayDuringRun(`[${String(done).padStart(String(total).length)}/${total}] ${tag.padEnd(5)} ${record.name}  ${record.cases ?? record.runs} cases, ${(record.ms / 1000).toFixed(2)} s${why}`);
   };
 
   // Every subject of one invocation is filed at the run's start, so the page plots a matrix run

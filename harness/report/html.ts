@@ -210,11 +210,18 @@ export function dedent(lines: readonly string[]): string[] {
   return lines.map((l) => l.slice(Math.min(common, l.length - l.trimStart().length)));
 }
 
+/** A waived failure says which waiver covers it, with the link, under its own summary. */
+function waiverLine(d: Divergence): string {
+  if (d.waiver === undefined) return '';
+  const link = /^https?:\/\//.test(d.waiver.link) ? `<a href="${escapeHtml(d.waiver.link)}">${escapeHtml(d.waiver.link)}</a>` : escapeHtml(d.waiver.link);
+  return `<span class="waiver-line" data-testid="waiver">waived: ${escapeHtml(d.waiver.reason)} (${link})</span>`;
+}
+
 function divergenceItem(d: Divergence): string {
   const kind = d.errorKind !== undefined ? `<span class="kind" data-testid="error-kind">${escapeHtml(d.errorKind)}</span>` : '';
   const detail = d.detail.length > 0 ? `<pre data-testid="divergence-detail">${escapeHtml(dedent(d.detail).join('\n'))}</pre>` : '<p class="muted">No detail lines: the summary is all the suite gave.</p>';
   return `<details class="divergence" data-testid="divergence" data-subject="${escapeHtml(d.subject)}" data-instance="${escapeHtml(d.instance)}" data-outcome="${d.outcome}" data-hash="${escapeHtml(d.hash)}">
-<summary><span class="badge ${d.outcome}">${d.outcome}</span> <code class="instance">${escapeHtml(d.instance)}</code> ${kind} <code class="hash" title="failure hash (waivers name it)">${escapeHtml(d.hash)}</code><span class="summary-line">${escapeHtml(withoutInstancePrefix(d.summary, d.instance))}</span></summary>
+<summary><span class="badge ${d.outcome}">${d.outcome}</span> <code class="instance">${escapeHtml(d.instance)}</code> ${kind} <code class="hash" title="failure hash (waivers name it)">${escapeHtml(d.hash)}</code><span class="summary-line">${escapeHtml(withoutInstancePrefix(d.summary, d.instance))}</span>${waiverLine(d)}</summary>
 ${detail}
 </details>`;
 }
@@ -401,6 +408,7 @@ summary{cursor:pointer}
 .hash{color:var(--muted)}
 pre{margin:6px 0 6px 22px;padding:8px 10px;background:#f6f8fa;border:1px solid #e3e7eb;border-radius:4px;max-height:24em;overflow:auto;white-space:pre;line-height:1.4}
 .no-divergences{margin:4px 0}
+.waiver-line{display:block;margin:1px 0 0 22px;color:#6b5300;font-size:13px;overflow-wrap:anywhere}
 .two-col{display:grid;grid-template-columns:repeat(auto-fit,minmax(440px,1fr));gap:16px;align-items:start}
 .panel{margin:0;padding:10px 12px;border:1px solid var(--line);border-radius:6px;background:#fff}
 .panel figcaption{font-weight:600;font-size:13.5px;margin-bottom:4px}

@@ -54,6 +54,8 @@ export interface Divergence {
   detail: string[];
   /** What a waiver names (waivers.ts). */
   hash: string;
+  /** For a waived failure: the waiver that made it a known-fail (its summary is then the failure's own). */
+  waiver?: { reason: string; link: string };
 }
 
 export interface MatrixReport {
@@ -97,7 +99,12 @@ export function buildMatrix(runs: readonly SubjectRun[], meta: { xvcVersion: str
     }
     for (const i of report.instances) {
       if (i.outcome !== 'fail' && i.outcome !== 'error' && i.outcome !== 'known-fail') continue;
-      const [summary = '', ...detail] = (i.reason ?? '').split('\n');
+      // A waived failure keeps its whole reason in the diag (waivers.ts): its detail is the program.
+      const waived = i.diag?.['waived_reason'];
+      const waiver = i.diag?.['waiver'] as { reason?: unknown; link?: unknown } | undefined;
+      const [summary = ''] = (typeof waived === 'string' ? waived : i.reason ?? '').split('\n');
+      const detail = (typeof waived === 'string' ? waived : i.reason ?? '').split('\n').slice(1);
+      const recordedHash = i.diag?.['failure_hash'];
       divergences.push({
         subject: report.subject.name,
         instance: i.name,
@@ -105,7 +112,8 @@ export function buildMatrix(runs: readonly SubjectRun[], meta: { xvcVersion: str
         ...(i.errorKind !== undefined ? { errorKind: i.errorKind } : {}),
         summary,
         detail,
-        hash: failureHash(i),
+        hash: typeof recordedHash === 'string' ? recordedHash : failureHash(i),
+        ...(typeof waiver?.reason === 'string' && typeof waiver.link === 'string' ? { waiver: { reason: waiver.reason, link: waiver.link } } : {}),
       });
     }
     return {

@@ -137,7 +137,9 @@ export function applyWaivers<T extends { name: string; outcome: Outcome; reason?
       ...record,
       outcome: 'known-fail',
       reason: `waived: ${waiver.reason} (${waiver.link}); was: ${was === '' ? 'fail' : was}`,
-      diag: { ...(record.diag ?? {}), waiver: { hash: waiver.hash, link: waiver.link } },
+      // The TODO directive holds one line; the whole failure (the minimal program, the field
+      // diff) stays in the diag, so a waived divergence still shows what it is.
+      diag: { ...(record.diag ?? {}), waiver: { hash: waiver.hash, reason: waiver.reason, link: waiver.link }, ...(record.reason !== undefined ? { waived_reason: record.reason } : {}) },
     };
   });
   return { records: out, stale: waivers.waivers.filter((w) => !used.has(w)), applied };

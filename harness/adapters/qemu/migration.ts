@@ -180,6 +180,9 @@ function oneLine(text: string): string {
 }
 
 /** The target's death, if it died, as a phrase for error messages. */
+/** How long a failed migration waits for a dying target's exit to be seen before it reports. */
+const TARGET_EXIT_GRACE_MS = 500;
+
 function targetDeath(target: QemuProcess): string {
   if (!target.exit) return '';
   const tail = target.stderrTail();
@@ -302,6 +305,9 @@ export async function migrateMachine(source: QemuMachine, options: QemuMigration
     return { machine: target, report: report(source, proc, info, started) };
   } catch (error) {
     let failure: unknown = error;
+    // When the target dies, the source's "failed to connect" can arrive before the target's exit
+    // is seen; give the exit a moment to land, so the message names the death that caused it.
+    if (!proc.exit) await Promise.race([proc.exited, new Promise((resolve) => setTimeout(resolve, TARGET_EXIT_GRACE_MS))]);
     if (error instanceof QmpError) failure = await source.translateError('migration', error);
     failure = failure instanceof SubjectError
       ? new SubjectError(failure.kind, oneLine(failure.message.includes('target qemu-system-i386 exited') ? failure.message : failure.message + targetDeath(proc)))

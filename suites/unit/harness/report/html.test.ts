@@ -123,6 +123,17 @@ describe('HTML report page (string checks)', () => {
     expect(page).to.include('data-testid="error-kind">timeout<');
   });
 
+  it('a waived failure shows its own summary and program, and the waiver with its link, escaped', () => {
+    const first = matrix.divergences[0]!;
+    const waived = { ...first, outcome: 'known-fail' as const, waiver: { reason: `accepted ${HOSTILE}`, link: 'https://example.org/bug?a=1&b=2' } };
+    const page = renderReportPage({ matrix: { ...matrix, divergences: [waived, ...matrix.divergences.slice(1)] }, history: [] });
+    const line = /<span class="waiver-line" data-testid="waiver">(.*?)<\/span>/.exec(page)?.[1];
+    expect(line, 'one waiver line').to.be.a('string');
+    expect(line).to.include(`accepted ${escapeHtml(HOSTILE)}`);
+    expect(line).to.include('<a href="https://example.org/bug?a=1&amp;b=2">');
+    expect(count(page, 'data-testid="waiver"')).to.equal(1);
+  });
+
   it('escapes a hostile reason wherever it appears', () => {
     const hostile = renderReportPage({
       matrix: { ...matrix, tier: HOSTILE, suites: [...matrix.suites, HOSTILE] },

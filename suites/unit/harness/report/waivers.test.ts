@@ -131,7 +131,7 @@ describe('harness/report/waivers', () => {
       seed: 7,
     };
 
-    it('turns a failure with the waived hash into a known-fail that says why, keeping its diag', () => {
+    it('turns a failure with the waived hash into a known-fail that says why, keeping its diag and its whole reason', () => {
       const passing: TestRecord = { name: 'isa/golden~arith', outcome: 'pass', seed: 7 };
       const result = applyWaivers([passing, failing], waiverFile([TEST_ALIAS]));
       expect(result.records[0]).to.equal(passing);
@@ -139,7 +139,7 @@ describe('harness/report/waivers', () => {
         name: 'isa/differential~real',
         outcome: 'known-fail',
         reason: `waived: QEMU 7.2 raises #UD for F7 /1 (TEST alias) (${LINK}); was: 'qemu' differs from oracle 'reference'`,
-        diag: { failure_hash: '0123456789ab', mode: 'real', waiver: { hash: '0123456789ab', link: LINK } },
+        diag: { failure_hash: '0123456789ab', mode: 'real', waiver: { hash: '0123456789ab', reason: TEST_ALIAS.reason, link: LINK }, waived_reason: failing.reason },
         seed: 7,
       });
       expect(result.applied).to.deep.equal([{ waiver: TEST_ALIAS, instance: 'isa/differential~real' }]);
@@ -159,7 +159,7 @@ describe('harness/report/waivers', () => {
       const waiver = { ...TEST_ALIAS, instance: 'isa/x', hash: failureHash(record) };
       const result = applyWaivers([record], waiverFile([waiver]));
       expect(result.records[0]!.outcome).to.equal('known-fail');
-      expect(result.records[0]!.diag).to.deep.equal({ waiver: { hash: waiver.hash, link: LINK } });
+      expect(result.records[0]!.diag).to.deep.equal({ waiver: { hash: waiver.hash, reason: waiver.reason, link: LINK }, waived_reason: record.reason });
       expect(result.records[0]!.reason).to.match(/; was: eip 0x1000 vs 0x1002 \(seed 99, 4 shrinks\)$/);
     });
 

@@ -126,6 +126,11 @@ describe('xvc run: matrix, baseline, waivers, history', function () {
     expect(failInstance.outcome).to.equal('known-fail');
     expect(failInstance.reason).to.match(/^waived: the synthetic failure.*was: demo\/fail: eax 0x2/);
     expect(waived.stdout).to.match(/stale waiver in .*waivers\.json: demo\/pass 0123456789ab/);
+    const matrix = readJson<{ divergences: Array<{ instance: string; outcome: string; hash: string; detail: string[] }> }>(join(scratch, 'w1', 'matrix.json'));
+    const divergence = matrix.divergences.find((d) => d.instance === 'demo/fail')!;
+    expect(divergence.outcome).to.equal('known-fail');
+    expect(divergence.hash, 'the page shows the hash the waiver names').to.equal(hash);
+    expect(divergence.detail.join('\n'), 'and the waived failure\'s program').to.contain('add eax, eax');
     expect(waived.stdout.trim().split('\n').at(-1)).to.equal('xvc: 1 passed, 0 failed, 1 skipped');
   });
 
