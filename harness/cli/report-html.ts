@@ -7,17 +7,15 @@
  * Models no hardware.
  */
 
-import { readFile, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { historyPathFor } from '../report/history.ts';
 import { MATRIX_SCHEMA, type MatrixReport } from '../report/matrix.ts';
-import { renderReportPage, type HistoryEntryLike } from '../report/html.ts';
-import { writeAtomic } from '../report/tap-writer.ts';
+import { writeReportPage } from '../report/page.ts';
 import { InputError, UsageError } from './errors.ts';
 
 const DEFAULT_RUN_FOLDER = 'reports/run';
-const DEFAULT_HISTORY = fileURLToPath(new URL('../../reports/history.jsonl', import.meta.url));
 
 const HELP = `usage: xvc report html [RUN_FOLDER] [options]
 
@@ -25,7 +23,7 @@ Draws the HTML page of a run folder again from RUN_FOLDER/matrix.json (default $
 and the run history, and writes it to RUN_FOLDER/index.html.
 
 options:
-  --history FILE   the run history (default reports/history.jsonl in the repository)
+  --history FILE   the run history (default $XVC_HISTORY or reports/history.jsonl in the repository)
   --out FILE       write the page here instead of RUN_FOLDER/index.html
   -h, --help       this help`;
 
@@ -47,11 +45,10 @@ export async function main(argv: string[]): Promise<number> {
   const runFolder = resolve(positionals[0] ?? DEFAULT_RUN_FOLDER);
   const matrix = await readMatrixFile(join(runFolder, 'matrix.json'));
   // The default history may not exist yet (no run recorded one); a history named on purpose must.
-  const historyPath = values.history !== undefined ? resolve(values.history) : DEFAULT_HISTORY;
-  const history = await readHistoryFile(historyPath, values.history !== undefined);
   const outPath = values.out !== undefined ? resolve(values.out) : join(runFolder, 'index.html');
-  await writeAtomic(outPath, renderReportPage({ matrix, history: history.entries, historyProblems: history.problems }));
-  console.log(`page: ${outPath} (${matrix.subjects.length} subjects, ${matrix.suites.length} suites, ${history.entries.length} history entries${history.problems.length > 0 ? `, ${history.problems.length} unreadable history lines` : ''})`);
+  const page = await writeReportPage(outPath, matrix, historyPathFor(values.history), { historyMustExist: values.history !== undefined });
+  for (const problem of page.problems) process.stderr.write(`xvc: ${problem}\n`);
+  console.log(`page: ${outPath} (${matrix.subjects.length} subjects, ${matrix.suites.length} suites, ${page.entries} history entries${page.problems.length > 0 ? `, ${page.problems.length} history problems` : ''})`);
   return 0;
 }
 
@@ -113,54 +110,4 @@ export function matrixProblem(data: unknown): string | undefined {
     }
   }
   return undefined;
-}
-
-export interface HistoryRead {
-  entries: HistoryEntryLike[];
-  /** `history.jsonl line N: why`, one per line left out. */
-  problems: string[];
-}
-
-/**
- * Parses history JSONL: one JSON object per line, blank lines ignored. A line that is not JSON or
- * not an `xvc-history/1` entry becomes a problem naming its line; the other lines are kept.
- */
-export function parseHistory(text: string, fileName = 'history.jsonl'): HistoryRead {
-  const entries: HistoryEntryLike[] = [];
-  const problems: string[] = [];
-  text.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    const where = `${fileName} line ${index + 1}`;
-    let data: unknown;
-    try {
-      data = JSON.parse(line);
-    } catch {
-      problems.push(`${where}: not JSON`);
-      return;
-    }
-    const problem = historyEntryProblem(data);
-    if (problem !== undefined) problems.push(`${where}: ${problem}`);
-    else entries.push(data as HistoryEntryLike);
-  });
-  return { entries, problems };
-}
-
-function historyEntryProblem(data: unknown): string | undefined {
-  if (!isRecord(data)) return 'not a JSON object';
-  if (data['schema'] !== 'xvc-history/1') return `not an xvc-history/1 entry (schema ${JSON.stringify(data['schema'] ?? null)})`;
-  if (typeof data['at'] !== 'string' || Number.isNaN(Date.parse(data['at']))) return 'at is not an ISO time';
-  for (const key of ['subject', 'tier']) if (typeof data[key] !== 'string') return `${key} is not a string`;
-  return countsProblem(data['counts'], 'counts');
-}
-
-/** Reads the history file; a missing file is an empty history unless it was named on purpose. */
-export async function readHistoryFile(path: string, mustExist: boolean): Promise<HistoryRead> {
-  try {
-    if (!(await stat(path)).isFile()) throw new InputError(`--history ${path} is not a file`);
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    if (mustExist) throw new InputError(`--history ${path} does not exist`);
-    return { entries: [], problems: [] };
-  }
-  return parseHistory(await readFile(path, 'utf8'), basename(path));
 }

@@ -11,15 +11,12 @@
  */
 
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { readHistory } from '../report/history.ts';
-import { renderReportPage } from '../report/html.ts';
+import { historyPathFor } from '../report/history.ts';
 import { mergeRunFolders } from '../report/merge.ts';
-import { closingLines, countOutcomes, writeAtomic, type Outcome } from '../report/tap-writer.ts';
-import { oneLine, UsageError } from './errors.ts';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { writeReportPage } from '../report/page.ts';
+import { closingLines, countOutcomes, outcomeLine } from '../report/tap-writer.ts';
+import { UsageError } from './errors.ts';
 
 const USAGE = [
   'usage: xvc report merge --out DIR SHARD_DIR...',
@@ -54,36 +51,19 @@ export async function main(argv: string[], print: (line: string) => void = (line
   const shardDirs = positionals.map((p) => resolve(p));
   const clash = shardDirs.find((d) => d === out);
   if (clash !== undefined) throw new UsageError(`--out ${values.out} is also one of the shard folders; merging would overwrite it`);
-  const historyPath = values.history !== undefined ? resolve(values.history) : process.env['XVC_HISTORY'] ? resolve(process.env['XVC_HISTORY']) : join(ROOT, 'reports', 'history.jsonl');
+  const historyPath = historyPathFor(values.history);
 
   const result = await mergeRunFolders(shardDirs, out);
-  const page = await writePage(out, result.matrix, historyPath);
+  const page = await writeReportPage(join(out, 'index.html'), result.matrix, historyPath);
+  for (const problem of page.problems) process.stderr.write(`xvc: ${problem}\n`);
 
   const selectionSize = result.reports[0]!.instances.length;
   print(`xvc report merge: ${result.shardCount} shard${result.shardCount === 1 ? '' : 's'}, ${result.subjects.length} subject${result.subjects.length === 1 ? '' : 's'} (${result.subjects.map((s) => s.name).join(', ')}), ${selectionSize} instance${selectionSize === 1 ? '' : 's'} each, seed ${result.reports[0]!.seed}`);
   for (const subject of result.subjects) {
     print(`  ${subject.name.padEnd(10)} ${outcomeLine(subject.report.counts)}  -> ${join(out, subject.reportDir)}`);
   }
-  print(`matrix: ${result.matrixPath}, page: ${page}`);
+  print(`matrix: ${result.matrixPath}, page: ${page.path}`);
   const counts = countOutcomes(result.reports.flatMap((r) => r.instances));
   for (const line of closingLines(counts)) print(line);
   return counts.fail + counts.error > 0 ? 1 : 0;
-}
-
-function outcomeLine(counts: Record<Outcome, number>): string {
-  return `pass ${counts.pass}, fail ${counts.fail}, error ${counts.error}, skip ${counts.skip}, known-fail ${counts['known-fail']}`;
-}
-
-/** The page of the merged run; a history that cannot be read is noted on the page, as `xvc run` does. */
-async function writePage(out: string, matrix: Parameters<typeof renderReportPage>[0]['matrix'], historyPath: string): Promise<string> {
-  let history: Awaited<ReturnType<typeof readHistory>> = { entries: [], problems: [] };
-  const problems: string[] = [];
-  try {
-    history = await readHistory(historyPath);
-  } catch (error) {
-    problems.push(`history not read: ${oneLine(error instanceof Error ? error.message : String(error))}`);
-  }
-  const path = join(out, 'index.html');
-  await writeAtomic(path, renderReportPage({ matrix, history: history.entries, historyProblems: [...history.problems, ...problems] }));
-  return path;
 }

@@ -28,10 +28,10 @@ import { resolveSubject, type ResolvedSubject } from '../runner/subjects.ts';
 import { runSubject, type SubjectRunResult } from '../runner/run-subject.ts';
 import { coverageLine } from '../report/isa-coverage.ts';
 import { writeRunReports } from '../report/run-report.ts';
-import { closingLines, countOutcomes, writeAtomic, type Outcome } from '../report/tap-writer.ts';
-import { buildMatrix, type MatrixReport } from '../report/matrix.ts';
-import { renderReportPage } from '../report/html.ts';
-import { appendHistory, gitCommit, historyEntry, readHistory } from '../report/history.ts';
+import { closingLines, countOutcomes, outcomeLine, writeAtomic } from '../report/tap-writer.ts';
+import { buildMatrix } from '../report/matrix.ts';
+import { writeReportPage } from '../report/page.ts';
+import { appendHistory, gitCommit, historyEntry, historyPathFor } from '../report/history.ts';
 import { loadResults } from '../report/results-source.ts';
 import { diffResults, formatDiff, regressed } from '../report/diff.ts';
 import { createProgress } from '../report/progress.ts';
@@ -135,7 +135,7 @@ export async function main(argv: string[]): Promise<number> {
   const outRoot = values.out ? (isAbsolute(values.out) ? values.out : resolve(values.out)) : join(ROOT, 'reports', 'run', ...(matrixRun ? [] : [subjects[0]!.name]));
   const subjectDir = (subject: ResolvedSubject): string => (matrixRun ? join(outRoot, subject.name) : outRoot);
   const waiversRoot = values.waivers === 'none' ? undefined : values.waivers !== undefined ? resolve(values.waivers) : join(ROOT, 'reports', 'baselines');
-  const historyPath = values.history !== undefined ? resolve(values.history) : process.env['XVC_HISTORY'] ? resolve(process.env['XVC_HISTORY']) : join(ROOT, 'reports', 'history.jsonl');
+  const historyPath = historyPathFor(values.history);
   // Baselines are found before anything runs, so a wrong path costs no run time.
   const baselines = new Map(subjects.map((subject) => [subject.name, values.baseline === undefined ? undefined : baselineFor(resolve(values.baseline), subject.name, matrixRun)]));
 
@@ -217,7 +217,7 @@ export async function main(argv: string[]): Promise<number> {
     ...(shard ? { shard } : {}),
   });
   await writeAtomic(join(outRoot, 'matrix.json'), `${JSON.stringify(matrix, null, 2)}\n`);
-  const page = await writePage(outRoot, matrix, historyPath);
+  const page = await writeReportPage(join(outRoot, 'index.html'), matrix, historyPath);
   problems.push(...page.problems);
   say(`matrix: ${join(outRoot, 'matrix.json')}, page: ${page.path}`);
   if (matrixRun) for (const r of results) say(`  ${r.report.subject.name.padEnd(10)} ${outcomeLine(r.report.counts)}${r.startFailure ? `  (${r.startFailure})` : ''}`);
@@ -237,10 +237,6 @@ export async function main(argv: string[]): Promise<number> {
   return exitStatus;
 }
 
-function outcomeLine(counts: Record<Outcome, number>): string {
-  return `pass ${counts.pass}, fail ${counts.fail}, error ${counts.error}, skip ${counts.skip}, known-fail ${counts['known-fail']}`;
-}
-
 /**
  * The baseline of one subject: PATH itself when it is a TAP file or a run folder (one subject),
  * else PATH/<subject> (a folder of per-subject baselines such as reports/baselines).
@@ -252,19 +248,4 @@ function baselineFor(path: string, subject: string, matrixRun: boolean): string 
   const isRunFolder = statSync(path).isFile() || existsSync(join(path, 'report.json')) || existsSync(join(path, 'results.tap'));
   if (isRunFolder && !matrixRun) return path;
   throw new InputError(`--baseline ${path} has no baseline for subject '${subject}' (expected ${own}/report.json or results.tap)`);
-}
-
-/** Renders the page from the matrix and the history; a history that cannot be read is noted on it, not fatal. */
-async function writePage(outRoot: string, matrix: MatrixReport, historyPath: string): Promise<{ path: string; problems: string[] }> {
-  let history: Awaited<ReturnType<typeof readHistory>> = { entries: [], problems: [] };
-  const problems: string[] = [];
-  try {
-    history = await readHistory(historyPath);
-  } catch (error) {
-    problems.push(`history not read: ${oneLine(error instanceof Error ? error.message : String(error))}`);
-  }
-  problems.push(...history.problems);
-  const path = join(outRoot, 'index.html');
-  await writeAtomic(path, renderReportPage({ matrix, history: history.entries, historyProblems: problems }));
-  return { path, problems };
 }

@@ -9,7 +9,8 @@
 
 import { execFile } from 'node:child_process';
 import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { InputError } from '../cli/errors.ts';
 import type { IsaCoverage } from './isa-coverage.ts';
 import type { RunReport } from './run-report.ts';
@@ -111,6 +112,13 @@ async function endsWithoutNewline(path: string): Promise<boolean> {
   } finally {
     await handle.close();
   }
+}
+
+/** The history a run appends to and a page draws: --history, else $XVC_HISTORY, else reports/history.jsonl. */
+export function historyPathFor(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (option !== undefined) return resolve(option);
+  const fromEnv = env['XVC_HISTORY'];
+  return fromEnv ? resolve(fromEnv) : fileURLToPath(new URL('../../reports/history.jsonl', import.meta.url));
 }
 
 /** Reads the history: a missing file is an empty one; bad lines are listed and skipped. */

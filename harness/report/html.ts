@@ -15,28 +15,11 @@ import type { IsaCoverage } from './isa-coverage.ts';
 import type { Divergence, MatrixCell, MatrixReport, MatrixSubject, OutcomeCounts } from './matrix.ts';
 import { closingLines, type Outcome } from './tap-writer.ts';
 import { SEVERITY } from '../suite/model.ts';
+import type { HistoryEntry } from './history.ts';
 import { escapeHtml, groupedBarChart, lineChart, stackedBarChart, type LineSeries } from './charts.ts';
 
-/**
- * One line of reports/history.jsonl (`xvc-history/1`), as this page reads it: one entry per
- * subject per run. Declared here rather than imported so the page does not depend on the
- * history writer.
- */
-export interface HistoryEntryLike {
-  schema: 'xvc-history/1';
-  at: string;
-  subject: string;
-  spec: string;
-  xvcVersion: string;
-  commit?: string;
-  tier: string;
-  seed: number;
-  counts: OutcomeCounts;
-  durationMs: number;
-  formsCovered: number;
-  coverage: IsaCoverage['modes'];
-  shard?: { index: number; count: number };
-}
+/** One line of reports/history.jsonl (history.ts): one entry per subject per run. */
+export type HistoryEntryLike = HistoryEntry;
 
 export interface ReportPageInput {
   matrix: MatrixReport;

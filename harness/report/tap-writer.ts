@@ -58,10 +58,15 @@ export function countOutcomes(results: readonly InstanceResult[]): Record<Outcom
   return counts;
 }
 
+/** All five counts in one phrase: `pass N, fail N, error N, skip N, known-fail N`. */
+export function outcomeLine(counts: Record<Outcome, number>): string {
+  return `pass ${counts.pass}, fail ${counts.fail}, error ${counts.error}, skip ${counts.skip}, known-fail ${counts['known-fail']}`;
+}
+
 /** The two closing lines CI reads: all five counts, then `xvc: N passed, N failed, N skipped`. */
 export function closingLines(counts: Record<Outcome, number>): string[] {
   return [
-    `xvc: pass ${counts.pass}, fail ${counts.fail}, error ${counts.error}, skip ${counts.skip}, known-fail ${counts['known-fail']}`,
+    `xvc: ${outcomeLine(counts)}`,
     `xvc: ${counts.pass} passed, ${counts.fail + counts.error} failed, ${counts.skip + counts['known-fail']} skipped`,
   ];
 }

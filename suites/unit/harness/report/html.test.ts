@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dedent, formatDuration, renderReportPage, worstOutcome } from '../../../../harness/report/html.ts';
 import { escapeHtml, niceTicks } from '../../../../harness/report/charts.ts';
-import { main as reportHtml, matrixProblem, parseHistory, readMatrixFile } from '../../../../harness/cli/report-html.ts';
+import { main as reportHtml, matrixProblem, readMatrixFile } from '../../../../harness/cli/report-html.ts';
 import { InputError } from '../../../../harness/cli/errors.ts';
 import { expectOneLineError, runCli } from '../../../support/run-cli.ts';
 import { fixtureHistory, fixtureMatrix, HOSTILE, SUBJECTS, SUITES, V86_START_FAILURE } from './fixtures/html/page-fixture.ts';
@@ -238,14 +238,6 @@ describe('xvc report html', function () {
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
-  });
-
-  it('parseHistory keeps good lines around a corrupt one and names it', () => {
-    const lines = fixtureHistory().slice(0, 3).map((e) => JSON.stringify(e));
-    const text = `${lines[0]}\n{"schema":"xvc-history/1", trunc\n\n${lines[1]}\n{"schema":"other/1"}\n${lines[2]}\n`;
-    const read = parseHistory(text);
-    expect(read.entries.map((e) => e.subject)).to.deep.equal(['reference', 'qemu', 'unicorn']);
-    expect(read.problems).to.deep.equal(['history.jsonl line 2: not JSON', 'history.jsonl line 5: not an xvc-history/1 entry (schema "other/1")']);
   });
 
   it('matrixProblem names what a foreign file lacks', () => {
