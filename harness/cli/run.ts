@@ -195,7 +195,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     const baseline = baselines.get(subject.name);
     if (baseline !== undefined) {
-      const diff = diffResults(await loadResults(baseline), await loadResults(dir));
+      // Only what this run ran is compared: a narrower --suite or one shard is not a removal.
+      const ran = new Set(selected.map((d) => d.instance.name));
+      const base = await loadResults(baseline);
+      const diff = diffResults({ ...base, results: base.results.filter((r) => ran.has(r.name)) }, await loadResults(dir));
       for (const line of formatDiff(diff)) sayDuringRun(line);
       // A regression counts as --fail-on says a result does: under `harness`, a third-party
       // emulator that got worse is a finding to read in the diff, not a broken harness.
