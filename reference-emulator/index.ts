@@ -31,6 +31,7 @@ export { getFlags, setFlags, materializeFlags, testCondition } from './interp/fl
 export { createInterpreter, flushCodeCache, invalidatePage, run, setBreakpoints } from './interp/interpreter.ts';
 export type { Interpreter, InterpreterOptions, RunOptions } from './interp/interpreter.ts';
 export { HANDLERS } from './interp/handlers/index.ts';
+export { hasTemplate } from './interp/compile/compile-region.ts';
 export { encode, canonicalOperands, defaultSegment, resolveForm, MAX_INSTRUCTION_BYTES } from './encoder/encode.ts';
 export { decodedOperands } from './encoder/decoded-operands.ts';
 export { EncodeError } from './encoder/operands.ts';

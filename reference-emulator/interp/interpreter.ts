@@ -15,6 +15,10 @@
  * until after the next instruction (Vol. 3A, 6.8.3). The instruction that sets TF is therefore
  * not trapped; POPF and IRET end the block when they set it, so the next one is checked.
  *
+ * Hot blocks are compiled (compile/compile-region.ts): after `compileThreshold` whole runs, the
+ * page's hot blocks become one JS function that the executor calls whenever the block fits in the
+ * budget, with the same semantics, stops, counts and fault reports as interpreting them.
+ *
  * Time is the retired-instruction count; nothing here reads a clock.
  */
 
@@ -31,9 +35,27 @@ import { CpuFault, VEC_DB, VEC_GP } from './fault.ts';
 import { FLAG_TF } from '../isa/schema.ts';
 import { deliverFault, UnhandledProtectedModeInterrupt } from './interrupt.ts';
 import { EIP_NEUTRAL, HANDLERS } from './handlers/index.ts';
+import { compileRegion } from './compile/compile-region.ts';
+import type { CompiledRegion } from './compile/compile-region.ts';
 
 /** Longest block, in instructions: bounds decode work wasted when a block is invalidated. */
 const MAX_BLOCK_INSNS = 64;
+
+/**
+ * Interpreted runs of a block before it is compiled (compile/compile-region.ts). Compiling costs
+ * far more than one interpreted run, so only blocks that keep running are worth it; a low count
+ * also has most tests exercise compiled code.
+ */
+const DEFAULT_COMPILE_THRESHOLD = 8;
+
+/** Most blocks in one compiled region: bounds the work of recompiling a page's region as more of it gets hot. */
+const MAX_REGION_BLOCKS = 48;
+
+/**
+ * Guest writes into a page's decoded code after which its blocks are no longer compiled: code
+ * that keeps rewriting itself would otherwise pay for a compile after every rewrite.
+ */
+const CODE_WRITES_BEFORE_NO_COMPILE = 4;
 
 export interface Block {
   readonly linear: number;
@@ -46,6 +68,11 @@ export interface Block {
   /** The last two blocks that followed this one (taken and fall-through): a lookup without the map. */
   succA: Block | undefined;
   succB: Block | undefined;
+  /** Interpreted whole runs left before compiling; 0 once compiled or when compiling is off. */
+  heat: number;
+  /** The compiled region holding this block (entered at `regionIndex`), used whenever the block fits in the budget. */
+  region: CompiledRegion<Block> | undefined;
+  regionIndex: number;
 }
 
 /** Runs up to `n` instructions of a block; returns how many retired. */
@@ -73,11 +100,19 @@ export interface Interpreter {
   readonly blocks: Map<number, Block>;
   readonly pageBlocks: Map<number, Block[]>;
   breakpoints: ReadonlySet<number>;
+  /** Interpreted runs before a block is compiled; 0: never compile. */
+  readonly compileThreshold: number;
+  /** Per page: how often guest writes dropped its decoded code (see CODE_WRITES_BEFORE_NO_COMPILE). */
+  readonly codeWrites: Map<number, number>;
+  /** Pages whose compiled region met another segment state than it was specialised on: compiled unspecialised from then on. */
+  readonly unspecialisedPages: Set<number>;
 }
 
 export interface InterpreterOptions {
   /** Replace handlers by form id: the way seeded bugs (mutants) enter, without touching the hot loop. */
   handlerOverrides?: Partial<Record<InstrId, Handler>>;
+  /** Interpreted runs of a block before it is compiled into a JS function; 0 turns compiling off. */
+  compileThreshold?: number;
 }
 
 export function createInterpreter(machine: Machine, options: InterpreterOptions = {}): Interpreter {
@@ -104,6 +139,9 @@ export function createInterpreter(machine: Machine, options: InterpreterOptions 
     blocks: new Map(),
     pageBlocks: new Map(),
     breakpoints: new Set(),
+    compileThreshold: Math.max(0, options.compileThreshold ?? DEFAULT_COMPILE_THRESHOLD),
+    codeWrites: new Map(),
+    unspecialisedPages: new Set(),
   };
   interp.execute = options.handlerOverrides ? buildExecutor(handlers, implicitEip) : (defaultExecutor ??= buildExecutor(handlers, implicitEip));
   machine.mem.onCodeWrite = (page) => invalidatePage(interp, page);
@@ -115,6 +153,7 @@ export function invalidatePage(interp: Interpreter, page: number): void {
   interp.machine.mem.codePages[page] = 0;
   if (!blocks) return;
   interp.pageBlocks.delete(page);
+  interp.codeWrites.set(page, (interp.codeWrites.get(page) ?? 0) + 1);
   for (const block of blocks) {
     block.valid = false;
     if (interp.blocks.get(block.linear) === block) interp.blocks.delete(block.linear);
@@ -177,7 +216,19 @@ function buildBlock(interp: Interpreter, linear: number): Block {
     if ((nextLinear >>> 0) >>> PAGE_SHIFT !== startPage) break;
     if (interp.breakpoints.has(nextLinear)) break;
   }
-  const block: Block = { linear, eip: cpu.eip, code32, insns, pages: [...pages], valid: true, succA: undefined, succB: undefined };
+  const block: Block = {
+    linear,
+    eip: cpu.eip,
+    code32,
+    insns,
+    pages: [...pages],
+    valid: true,
+    succA: undefined,
+    succB: undefined,
+    heat: (interp.codeWrites.get(startPage) ?? 0) >= CODE_WRITES_BEFORE_NO_COMPILE ? 0 : interp.compileThreshold,
+    region: undefined,
+    regionIndex: 0,
+  };
   interp.blocks.set(linear, block);
   for (const page of block.pages) {
     if (page < m.mem.codePages.length) m.mem.codePages[page] = 1;
@@ -320,6 +371,10 @@ function runChunk(interp: Interpreter, budget: number, options: RunOptions): Sto
  * It keeps `cpu.icount` exact at every block boundary (RDTSC adds its position in the block).
  * On a fault it counts the instructions retired before the faulting one, records where the fault
  * was (faultBlock, faultIndex, retired) and rethrows.
+ *
+ * A compiled block (Block.region) runs its region instead, which follows the chain inside the
+ * compiled function and reports the same way; it needs the whole block to fit in the budget, so a
+ * budget that ends mid-block, and single-step, interpret that block.
  */
 function buildExecutor(handlers: readonly Handler[], implicitEip: readonly boolean[]): Executor {
   const cases: string[] = [];
@@ -335,29 +390,48 @@ function buildExecutor(handlers: readonly Handler[], implicitEip: readonly boole
         const insns = block.insns;
         let n = insns.length;
         if (n > budget - retired) n = budget - retired;
-        let k = 0;
-        try {
-          while (k < n) {
-            const i = insns[k];
-            switch (i.form) { ${cases.join('\n')} }
-            k++;
-            if (m.stop !== 0) break;
+        // The run that uses up the block's heat is the first compiled one.
+        if (block.region === undefined && block.heat > 0 && n === insns.length && --block.heat === 0) compile(interp, block);
+        let k = -1;
+        if (block.region !== undefined && n === insns.length) {
+          try {
+            k = block.region(m, cpu, interp, block.regionIndex, budget - retired, chain);
+          } catch (e) {
+            interp.retired += retired;
+            throw e;
           }
-        } catch (e) {
-          const f = insns[k];
-          if (f.eipImplicit === true) cpu.eip = f.next;
+          if (k >= 0) {
+            block = interp.lastBlock;
+            retired += k;
+          } else {
+            regionMissed(interp, block);
+          }
+        }
+        if (k < 0) {
+          k = 0;
+          try {
+            while (k < n) {
+              const i = insns[k];
+              switch (i.form) { ${cases.join('\n')} }
+              k++;
+              if (m.stop !== 0) break;
+            }
+          } catch (e) {
+            const f = insns[k];
+            if (f.eipImplicit === true) cpu.eip = f.next;
+            cpu.icount += k;
+            interp.faultBlock = block;
+            interp.faultIndex = k;
+            interp.retired = retired + k;
+            throw e;
+          }
+          if (k > 0) {
+            const last = insns[k - 1];
+            if (last.eipImplicit === true) cpu.eip = last.next;
+          }
           cpu.icount += k;
-          interp.faultBlock = block;
-          interp.faultIndex = k;
-          interp.retired = retired + k;
-          throw e;
+          retired += k;
         }
-        if (k > 0) {
-          const last = insns[k - 1];
-          if (last.eipImplicit === true) cpu.eip = last.next;
-        }
-        cpu.icount += k;
-        retired += k;
         if (m.stop !== 0 || retired >= budget || chain === 0) break;
         const eip = cpu.eip;
         const linear = (cpu.segBase[${SEG_CS}] + eip) | 0;
@@ -376,8 +450,45 @@ function buildExecutor(handlers: readonly Handler[], implicitEip: readonly boole
       interp.lastBlock = block;
       return retired;
     };`;
-  const factory = new Function(...names, body) as (...handlers: Handler[]) => Executor;
-  return factory(...handlers);
+  const factory = new Function('compile', 'regionMissed', ...names, body) as (
+    compile: (interp: Interpreter, block: Block) => void,
+    regionMissed: (interp: Interpreter, block: Block) => void,
+    ...handlers: Handler[]
+  ) => Executor;
+  return factory(compileHotBlock, regionMissed, ...handlers);
+}
+
+/** The block's region was compiled for another segment state: interpret it, and recompile its page unspecialised if it stays hot. */
+function regionMissed(interp: Interpreter, block: Block): void {
+  block.region = undefined;
+  block.heat = interp.compileThreshold;
+  interp.unspecialisedPages.add((block.linear >>> 0) >>> PAGE_SHIFT);
+}
+
+/**
+ * Compiles the region of `hot`'s page: `hot` and the page's other valid blocks that have run
+ * (heat below the threshold) or were compiled before, with the same CS base and code size, so a
+ * jump between them stays inside the compiled function. Each recompiles the whole region, so
+ * blocks that get hot later join it.
+ */
+function compileHotBlock(interp: Interpreter, hot: Block): void {
+  const base = hot.linear - hot.eip;
+  const page = (hot.linear >>> 0) >>> PAGE_SHIFT;
+  const members: Block[] = [hot];
+  const seen = new Set<number>([hot.eip]);
+  for (const block of interp.pageBlocks.get(page) ?? []) {
+    if (members.length >= MAX_REGION_BLOCKS) break;
+    if (!block.valid || block.heat >= interp.compileThreshold || seen.has(block.eip)) continue;
+    if (block.linear - block.eip !== base || block.code32 !== hot.code32 || (block.linear >>> 0) >>> PAGE_SHIFT !== page) continue;
+    seen.add(block.eip);
+    members.push(block);
+  }
+  const region = compileRegion(members, interp.handlers, interp.implicitEip, interp.unspecialisedPages.has(page) ? undefined : interp.machine.cpu);
+  members.forEach((block, index) => {
+    block.region = region;
+    block.regionIndex = index;
+    block.heat = 0;
+  });
 }
 
 /** Form indices of POP SS and of MOV Sreg (both operand sizes); MOV Sreg holds traps only when its register is SS. */

@@ -46,7 +46,7 @@ function isI286(m: Machine): boolean {
 
 // ---- group 2 cores: (value, count 1..31) -> result, flags set; value masked (8/16) or int32 ----
 
-type ShiftCore = (m: Machine, v: number, c: number) => number;
+export type ShiftCore = (m: Machine, v: number, c: number) => number;
 
 function widthMaskOf(w: 8 | 16 | 32): number {
   return w === 32 ? -1 : (1 << w) - 1;
@@ -152,6 +152,15 @@ const rcr8 = makeRcr(8), rcr16 = makeRcr(16), rcr32 = makeRcr(32);
 const shl8 = makeShl(8), shl16 = makeShl(16), shl32 = makeShl(32);
 const shr8 = makeShr(8), shr16 = makeShr(16), shr32 = makeShr(32);
 const sar8 = makeSar(8), sar16 = makeSar(16), sar32 = makeSar(32);
+
+/**
+ * The group 2 operations by name and width, for the block compiler (interp/compile/), whose
+ * shift templates call these same functions so the two paths cannot disagree on a result or flag.
+ */
+export const SHIFT_CORES: Readonly<Record<string, ShiftCore>> = {
+  rol8, rol16, rol32, ror8, ror16, ror32, rcl8, rcl16, rcl32, rcr8, rcr16, rcr32,
+  shl8, shl16, shl32, sal8: shl8, sal16: shl16, sal32: shl32, shr8, shr16, shr32, sar8, sar16, sar32,
+};
 
 /** Where the count comes from: the Ib immediate, the constant 1, or CL. */
 const BY_IMM = 0;
