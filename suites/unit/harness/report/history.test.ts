@@ -10,14 +10,14 @@
 // Left out: concurrent appends from two processes (appendFile's O_APPEND is relied on).
 
 import { expect } from 'chai';
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../../../harness/cli/errors.ts';
 import { appendHistory, gitCommit, HISTORY_SCHEMA, historyEntry, readHistory, type HistoryEntry } from '../../../../harness/report/history.ts';
 import { coverageOf } from '../../../../harness/report/run-report.ts';
 import { skipBecause } from '../../../support/outcome.ts';
-import { fixtureReport, MIXED_RUN, scratchDir } from './fixtures/run-folder.ts';
+import { fixtureReport, MIXED_RUN, useScratchDir } from './fixtures/run-folder.ts';
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -34,13 +34,7 @@ function sampleEntry(overrides: Partial<HistoryEntry> = {}): HistoryEntry {
 }
 
 describe('harness/report/history', () => {
-  let dir = '';
-  before(async () => {
-    dir = await scratchDir('history');
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const scratch = useScratchDir('history');
 
   it('builds an entry from a run report and its ISA coverage', () => {
     const report = fixtureReport(MIXED_RUN, 'qemu');
@@ -69,7 +63,7 @@ describe('harness/report/history', () => {
   });
 
   it('appends one line per run, creating the folder, and reads them back in order', async () => {
-    const path = join(dir, 'new', 'reports', 'history.jsonl');
+    const path = join(scratch(), 'new', 'reports', 'history.jsonl');
     const first = sampleEntry({ subject: 'reference' });
     const second = sampleEntry({ subject: 'qemu', at: '2026-01-03T00:00:00.000Z' });
     await appendHistory(path, first);
@@ -83,11 +77,11 @@ describe('harness/report/history', () => {
   });
 
   it('reads a missing history as an empty one', async () => {
-    expect(await readHistory(join(dir, 'never-written.jsonl'))).to.deep.equal({ entries: [], problems: [] });
+    expect(await readHistory(join(scratch(), 'never-written.jsonl'))).to.deep.equal({ entries: [], problems: [] });
   });
 
   it('lists bad lines as problems with their line numbers and keeps every good line', async () => {
-    const path = join(dir, 'mixed.jsonl');
+    const path = join(scratch(), 'mixed.jsonl');
     const good = sampleEntry();
     const { durationMs: _dropped, ...withoutDuration } = good;
     const lines = [
@@ -114,7 +108,7 @@ describe('harness/report/history', () => {
   });
 
   it('keeps a corrupt line byte for byte when appending, even one cut off without its newline', async () => {
-    const path = join(dir, 'corrupt.jsonl');
+    const path = join(scratch(), 'corrupt.jsonl');
     const corrupt = `${JSON.stringify(sampleEntry())}\n{"schema":"xvc-history/1","at":"2026-01-0\u00e9 \u0000 oops`;
     await writeFile(path, corrupt);
     const entry = sampleEntry({ subject: 'v86' });
@@ -129,7 +123,7 @@ describe('harness/report/history', () => {
   });
 
   it('refuses a history path that is a folder, in one line naming it', async () => {
-    const folder = join(dir, 'a-folder.jsonl');
+    const folder = join(scratch(), 'a-folder.jsonl');
     await mkdir(folder, { recursive: true });
     for (const error of [await rejection(readHistory(folder)), await rejection(appendHistory(folder, sampleEntry()))]) {
       expect(error).to.be.instanceOf(InputError);
@@ -139,7 +133,7 @@ describe('harness/report/history', () => {
   });
 
   it('refuses a history path under a plain file (ENOTDIR), in one line naming it', async () => {
-    const file = join(dir, 'plain-file');
+    const file = join(scratch(), 'plain-file');
     await writeFile(file, 'not a folder');
     const path = join(file, 'history.jsonl');
     const readError = await rejection(readHistory(path));
@@ -153,7 +147,7 @@ describe('harness/report/history', () => {
 
   it('refuses an unreadable history (EACCES) in one line naming it', async function () {
     if (process.getuid?.() === 0) skipBecause(this, 'running as root: file permissions do not stop reads, so EACCES cannot be produced');
-    const path = join(dir, 'locked.jsonl');
+    const path = join(scratch(), 'locked.jsonl');
     await writeFile(path, `${JSON.stringify(sampleEntry())}\n`);
     await chmod(path, 0o000);
     try {
@@ -170,8 +164,8 @@ describe('harness/report/history', () => {
     const commit = await gitCommit(repo);
     if (commit === undefined) skipBecause(this, 'git is not installed or this tree is not a git checkout');
     expect(commit).to.match(/^[0-9a-f]{4,40}$/);
-    expect(await gitCommit(dir), 'a temporary folder is no checkout').to.equal(undefined);
-    expect(await gitCommit(join(dir, 'does-not-exist'))).to.equal(undefined);
+    expect(await gitCommit(scratch()), 'a temporary folder is no checkout').to.equal(undefined);
+    expect(await gitCommit(join(scratch(), 'does-not-exist'))).to.equal(undefined);
   });
 });
 

@@ -11,13 +11,13 @@
 
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { mkdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../../../../harness/cli/errors.ts';
 import { failureHash } from '../../../../harness/report/failure-hash.ts';
 import { loadResults, type InstanceOutcome } from '../../../../harness/report/results-source.ts';
 import { toTap, type InstanceResult, type Outcome } from '../../../../harness/report/tap-writer.ts';
-import { MIXED_RUN, scratchDir, writeFixtureRun } from './fixtures/run-folder.ts';
+import { MIXED_RUN, useScratchDir, writeFixtureRun } from './fixtures/run-folder.ts';
 
 /** Resolves with the rejection of `promise`; fails the test if it resolves. */
 async function rejection(promise: Promise<unknown>): Promise<Error> {
@@ -57,17 +57,11 @@ const WRITTEN_TAP = [
 ].join('\n');
 
 describe('harness/report/results-source', () => {
-  let dir = '';
-  before(async () => {
-    dir = await scratchDir('results-source');
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const scratch = useScratchDir('results-source');
 
   describe('reading what xvc run writes', () => {
     it('reads a run folder from report.json: subject, all five outcomes, reasons, kinds, times and hashes', async () => {
-      const folder = join(dir, 'mixed');
+      const folder = join(scratch(), 'mixed');
       const report = await writeFixtureRun(folder, MIXED_RUN);
       const set = await loadResults(folder);
       expect(set.source).to.equal(folder);
@@ -86,7 +80,7 @@ describe('harness/report/results-source', () => {
     });
 
     it('falls back to results.tap when the folder has no report.json, with the same results (no subject)', async () => {
-      const folder = join(dir, 'tap-only');
+      const folder = join(scratch(), 'tap-only');
       await writeFixtureRun(folder, MIXED_RUN);
       const fromJson = await loadResults(folder);
       await unlink(join(folder, 'report.json'));
@@ -96,7 +90,7 @@ describe('harness/report/results-source', () => {
     });
 
     it('reads a TAP file or a report.json named directly', async () => {
-      const folder = join(dir, 'direct');
+      const folder = join(scratch(), 'direct');
       await writeFixtureRun(folder, MIXED_RUN);
       const tap = await loadResults(join(folder, 'results.tap'));
       const json = await loadResults(join(folder, 'report.json'));
@@ -106,7 +100,7 @@ describe('harness/report/results-source', () => {
     });
 
     it('takes duration_ms and a recorded failure_hash from the YAML block', async () => {
-      const file = join(dir, 'written.tap');
+      const file = join(scratch(), 'written.tap');
       await writeFile(file, WRITTEN_TAP);
       const set = await loadResults(file);
       expect(set.results).to.deep.equal([
@@ -117,7 +111,7 @@ describe('harness/report/results-source', () => {
     });
 
     it('maps not ok with a YAML kind to error, not ok # TODO to known-fail, ok # TODO to pass', async () => {
-      const file = join(dir, 'directives.tap');
+      const file = join(scratch(), 'directives.tap');
       await writeFile(file, 'TAP version 14\n1..3\nnot ok 1 - a\n  ---\n  kind: subject-crash\n  message: qemu died\n  ...\nnot ok 2 - b # TODO documented difference\nok 3 - c # TODO was known, now passes\n');
       const set = await loadResults(file);
       expect(set.results.map((r) => [r.outcome, r.errorKind, r.reason])).to.deep.equal([
@@ -132,7 +126,7 @@ describe('harness/report/results-source', () => {
       const name = fc.stringMatching(/^[a-z]{1,6}\/[a-z0-9]{1,6}(~[a-z0-9.-]{1,6})?$/);
       const reason = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 ,:'()=-]{0,40}[A-Za-z0-9)]$/);
       const instance = fc.record({ name, outcome, reason, ms: fc.nat(100_000), kind: fc.constantFrom('subject-crash', 'timeout', 'protocol', 'harness') as fc.Arbitrary<NonNullable<InstanceResult['errorKind']>> });
-      const file = join(dir, 'property.tap');
+      const file = join(scratch(), 'property.tap');
       await fc.assert(
         fc.asyncProperty(fc.uniqueArray(instance, { selector: (i) => i.name, maxLength: 8 }), async (instances) => {
           const tapInput: InstanceResult[] = instances.map((i) => ({
@@ -161,56 +155,56 @@ describe('harness/report/results-source', () => {
 
   describe('bad input: one InputError line naming the file and the problem', () => {
     it('a path that does not exist', async () => {
-      const missing = join(dir, 'no-such-run');
+      const missing = join(scratch(), 'no-such-run');
       await expectInputError(loadResults(missing), missing, 'no such file or folder');
     });
 
     it('a folder with neither report.json nor results.tap', async () => {
-      const empty = join(dir, 'empty-folder');
+      const empty = join(scratch(), 'empty-folder');
       await mkdir(empty, { recursive: true });
       await writeFile(join(empty, 'junit.xml'), '<testsuites/>');
       await expectInputError(loadResults(empty), empty, 'neither report.json nor results.tap');
     });
 
     it('a TAP file whose plan promises more points than it has', async () => {
-      const file = join(dir, 'short.tap');
+      const file = join(scratch(), 'short.tap');
       await writeFile(file, WRITTEN_TAP.replace('1..3', '1..5'));
       await expectInputError(loadResults(file), file, 'plan says 1..5 but there are 3 test points');
     });
 
     it('a TAP file cut off inside a YAML block', async () => {
-      const file = join(dir, 'cut-yaml.tap');
+      const file = join(scratch(), 'cut-yaml.tap');
       // Cut in the middle of test point 2's YAML block: the plan still matches, the block does not end.
       await writeFile(file, WRITTEN_TAP.slice(0, WRITTEN_TAP.indexOf('  duration_ms: 30') + 8).replace('1..3', '1..2'));
       await expectInputError(loadResults(file), file, 'YAML block is cut off', 'after test point 2');
     });
 
     it('a TAP file with no plan', async () => {
-      const file = join(dir, 'no-plan.tap');
+      const file = join(scratch(), 'no-plan.tap');
       await writeFile(file, WRITTEN_TAP.replace('1..3\n', ''));
       await expectInputError(loadResults(file), file, 'no TAP plan');
     });
 
     it('an empty TAP file', async () => {
-      const file = join(dir, 'empty.tap');
+      const file = join(scratch(), 'empty.tap');
       await writeFile(file, '');
       await expectInputError(loadResults(file), file, 'no TAP plan', 'no test points');
     });
 
     it('a TAP stream that bailed out', async () => {
-      const file = join(dir, 'bail.tap');
+      const file = join(scratch(), 'bail.tap');
       await writeFile(file, 'TAP version 14\n1..3\nok 1 - isa/a\nBail out! qemu vanished\n');
       await expectInputError(loadResults(file), file, 'bailed out (qemu vanished)');
     });
 
     it('a TAP file with the same test name twice', async () => {
-      const file = join(dir, 'dup.tap');
+      const file = join(scratch(), 'dup.tap');
       await writeFile(file, 'TAP version 14\n1..3\nok 1 - isa/a\nok 2 - isa/b\nnot ok 3 - isa/a\n');
       await expectInputError(loadResults(file), file, "test name 'isa/a' appears twice (tests 1 and 3)");
     });
 
     it('a report.json that is not JSON (and no silent fall-back to results.tap)', async () => {
-      const folder = join(dir, 'bad-json');
+      const folder = join(scratch(), 'bad-json');
       await writeFixtureRun(folder, MIXED_RUN);
       const json = join(folder, 'report.json');
       const text = await readFile(json, 'utf8');
@@ -219,7 +213,7 @@ describe('harness/report/results-source', () => {
     });
 
     it('a report.json with another schema', async () => {
-      const folder = join(dir, 'other-schema');
+      const folder = join(scratch(), 'other-schema');
       await writeFixtureRun(folder, MIXED_RUN);
       const json = join(folder, 'report.json');
       const data = JSON.parse(await readFile(json, 'utf8')) as Record<string, unknown>;
@@ -228,13 +222,13 @@ describe('harness/report/results-source', () => {
     });
 
     it('a report.json with the same instance twice', async () => {
-      const folder = join(dir, 'dup-json');
+      const folder = join(scratch(), 'dup-json');
       await writeFixtureRun(folder, [...MIXED_RUN, { name: 'isa/golden~arith', outcome: 'fail', reason: 'again' }]);
       await expectInputError(loadResults(folder), join(folder, 'report.json'), "instance name 'isa/golden~arith' appears twice (instances 1 and 6)");
     });
 
     it('a report.json instance with an unknown outcome', async () => {
-      const folder = join(dir, 'bad-outcome');
+      const folder = join(scratch(), 'bad-outcome');
       await writeFixtureRun(folder, MIXED_RUN);
       const json = join(folder, 'report.json');
       const data = JSON.parse(await readFile(json, 'utf8')) as { instances: Array<Record<string, unknown>> };

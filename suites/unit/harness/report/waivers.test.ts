@@ -10,13 +10,13 @@
 // Left out: where the CLI finds the file (the runner's concern).
 
 import { expect } from 'chai';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../../../../harness/cli/errors.ts';
 import { failureHash } from '../../../../harness/report/failure-hash.ts';
 import type { Outcome } from '../../../../harness/report/tap-writer.ts';
 import { applyWaivers, loadWaivers, validateWaivers, waiversPath, WAIVERS_SCHEMA, type Waiver, type WaiverFile } from '../../../../harness/report/waivers.ts';
-import { scratchDir } from './fixtures/run-folder.ts';
+import { useScratchDir } from './fixtures/run-folder.ts';
 
 const LINK = 'https://gitlab.com/qemu-project/qemu/-/issues/1234';
 
@@ -41,18 +41,12 @@ interface TestRecord {
 }
 
 describe('harness/report/waivers', () => {
-  let dir = '';
-  before(async () => {
-    dir = await scratchDir('waivers');
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const scratch = useScratchDir('waivers');
 
   describe('loadWaivers', () => {
     async function writeJson(name: string, data: unknown): Promise<string> {
-      const path = join(dir, name, 'waivers.json');
-      await mkdir(join(dir, name), { recursive: true });
+      const path = join(scratch(), name, 'waivers.json');
+      await mkdir(join(scratch(), name), { recursive: true });
       await writeFile(path, typeof data === 'string' ? data : JSON.stringify(data, null, 2));
       return path;
     }
@@ -63,7 +57,7 @@ describe('harness/report/waivers', () => {
     });
 
     it('reads a missing file as no waivers', async () => {
-      expect(await loadWaivers(join(dir, 'nothing', 'waivers.json'), 'qemu')).to.deep.equal(waiverFile([]));
+      expect(await loadWaivers(join(scratch(), 'nothing', 'waivers.json'), 'qemu')).to.deep.equal(waiverFile([]));
     });
 
     it('names the committed place reports/baselines/<subject>/waivers.json', () => {
