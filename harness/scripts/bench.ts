@@ -10,14 +10,10 @@
  */
 
 import '../v8-tuning.ts';
-import { readFileSync, existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
 import { run } from '../../reference-emulator/index.ts';
 import { loadGuest } from '../exec/guest-image.ts';
+import { BENCH_CHECKSUMS, benchImage, checksumProblem, instructionsBeforeHlt } from '../bench-workload.ts';
 
-const BENCH_DIR = process.env.XVC_BENCH_DIR ?? fileURLToPath(new URL('../../../shared/bench/', import.meta.url));
-const CHECKSUMS: Record<number, number> = { 1: 0x6df40bf6, 100000: 0xa3ec9110, 400000: 0xdb2e5489, 1000000: 0xca0b4049 };
 const SMALL = 100_000;
 const LARGE = Number(process.env.XVC_BENCH_LARGE ?? 1_000_000);
 const REPEATS = Number(process.env.XVC_BENCH_REPEATS ?? 5);
@@ -36,18 +32,16 @@ interface Timing {
 }
 
 function runOnce(iterations: number): Timing {
-  const path = join(BENCH_DIR, `flat_${iterations}.bin`);
-  if (!existsSync(path)) throw new Error(`benchmark image ${path} not found (set XVC_BENCH_DIR)`);
-  const image = new Uint8Array(readFileSync(path));
-  const interp = loadGuest({ image, source: path, loadAddress: 0x1000, entry: 0x1000, mode: 'prot32', cpu: 'modern', memorySize: 1 << 20 });
+  const image = benchImage(iterations);
+  const interp = loadGuest({ image, source: `flat_${iterations}.bin`, loadAddress: 0x1000, entry: 0x1000, mode: 'prot32', cpu: 'modern', memorySize: 1 << 20 });
   const start = process.hrtime.bigint();
   const stop = run(interp, { maxInstructions: 2 ** 52 });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const cpu = interp.machine.cpu;
-  const checksum = cpu.r32[0]! >>> 0;
-  const expectedInsns = 7 + 1219 * iterations + 1; // + the HLT itself
+  const expectedInsns = instructionsBeforeHlt(iterations) + 1; // + the HLT itself
   if (stop.kind !== 'halt') throw new Error(`flat_${iterations}: stopped by ${stop.kind}, not HLT`);
-  if (checksum !== CHECKSUMS[iterations]) throw new Error(`flat_${iterations}: checksum ${checksum.toString(16)}, expected ${CHECKSUMS[iterations]?.toString(16)}`);
+  const wrong = checksumProblem(iterations, cpu.r32[0]!);
+  if (wrong !== undefined) throw new Error(wrong);
   if (cpu.icount !== expectedInsns) throw new Error(`flat_${iterations}: ${cpu.icount} instructions retired, expected ${expectedInsns}`);
   return { instructions: cpu.icount, seconds };
 }
@@ -67,7 +61,7 @@ for (let i = 0; i < REPEATS; i++) {
   console.log(`run ${i + 1}: N=${SMALL} ${small.seconds.toFixed(3)} s, N=${LARGE} ${large.seconds.toFixed(3)} s -> ${mips.toFixed(1)} MIPS`);
 }
 const ours = median(samples);
-console.log(`checksums and instruction counts verified (N=${SMALL}: a3ec9110, N=${LARGE}: ${CHECKSUMS[LARGE]?.toString(16)})`);
+console.log(`checksums and instruction counts verified (N=${SMALL}: ${BENCH_CHECKSUMS[SMALL]?.toString(16)}, N=${LARGE}: ${BENCH_CHECKSUMS[LARGE]?.toString(16)})`);
 console.log('');
 console.log('engine                                   MIPS (median, two sizes subtracted)');
 const rows: Array<readonly [string, number]> = [['xvc reference interpreter (this run)', ours], ...PEERS];

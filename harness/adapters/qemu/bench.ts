@@ -15,15 +15,12 @@
  * any semantics or test.
  */
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { CpuModelName } from '../../../reference-emulator/index.ts';
 import { flat32Setup } from '../../state/initial-state.ts';
 import { createQemuSubject } from './subject.ts';
+import { BENCH_CHECKSUMS, benchImage, checksumProblem, instructionsBeforeHlt } from '../../bench-workload.ts';
 
-const BENCH_DIR = process.env.XVC_BENCH_DIR ?? fileURLToPath(new URL('../../../../shared/bench/', import.meta.url));
-const CHECKSUMS: Record<number, number> = { 1: 0x6df40bf6, 100000: 0xa3ec9110, 400000: 0xdb2e5489, 1000000: 0xca0b4049 };
 const SMALL = Number(process.env.XVC_BENCH_SMALL ?? 400_000);
 const LARGE = Number(process.env.XVC_BENCH_LARGE ?? 1_000_000);
 const REPEATS = Number(process.env.XVC_BENCH_REPEATS ?? 3);
@@ -38,7 +35,6 @@ const PEER_QEMU_MIPS = 1040;
 /** How often the halted flag is read: the timing's resolution. */
 const HALT_POLL_MS = Number(process.env.XVC_BENCH_POLL_MS ?? 2);
 
-const instructionsBeforeHlt = (iterations: number): number => 7 + 1219 * iterations;
 
 /** CPU time of all of a process's threads in seconds, or NaN where /proc has no schedstat. */
 function cpuSeconds(pid: number | undefined): number {
@@ -66,10 +62,8 @@ async function main(): Promise<void> {
   const subject = createQemuSubject({ exactStepLimit: 0, haltPollMaxMs: HALT_POLL_MS });
   const images = new Map<number, Uint8Array>();
   for (const iterations of [SMALL, LARGE]) {
-    const path = join(BENCH_DIR, `flat_${iterations}.bin`);
-    if (!existsSync(path)) throw new Error(`benchmark image ${path} not found (set XVC_BENCH_DIR)`);
-    const image = new Uint8Array(readFileSync(path));
-    if (image[HLT_OFFSET] !== HLT) throw new Error(`${path}: no HLT at offset ${HLT_OFFSET}; flat.asm changed?`);
+    const image = benchImage(iterations);
+    if (image[HLT_OFFSET] !== HLT) throw new Error(`flat_${iterations}.bin: no HLT at offset ${HLT_OFFSET}; flat.asm changed?`);
     images.set(iterations, image);
   }
 
@@ -87,8 +81,8 @@ async function main(): Promise<void> {
     if (stop.kind !== 'halt') throw new Error(`flat_${iterations}: stopped by ${stop.kind}, not HLT`);
     const end = await subject.getState();
     if (end.eip !== LOAD_ADDRESS + HLT_OFFSET + 1) throw new Error(`flat_${iterations}: halted at EIP ${end.eip.toString(16)}, not after the HLT`);
-    const eax = end.regs.eax >>> 0;
-    if (eax !== CHECKSUMS[iterations]) throw new Error(`flat_${iterations}: checksum ${eax.toString(16)}, expected ${CHECKSUMS[iterations]?.toString(16)}`);
+    const wrong = checksumProblem(iterations, end.regs.eax);
+    if (wrong !== undefined) throw new Error(wrong);
     return { wall, cpu };
   };
 
@@ -107,7 +101,7 @@ async function main(): Promise<void> {
     }
     const wall = median(wallSamples);
     const cpu = median(cpuSamples);
-    console.log(`checksums verified (N=${SMALL}: ${CHECKSUMS[SMALL]?.toString(16)}, N=${LARGE}: ${CHECKSUMS[LARGE]?.toString(16)})`);
+    console.log(`checksums verified (N=${SMALL}: ${BENCH_CHECKSUMS[SMALL]?.toString(16)}, N=${LARGE}: ${BENCH_CHECKSUMS[LARGE]?.toString(16)})`);
     console.log(`bench: QEMU TCG (${CPU}) through the qemu adapter ${wall.toFixed(0)} MIPS wall-clock, ${cpu.toFixed(0)} MIPS per CPU second (medians of ${REPEATS}); peer table ${PEER_QEMU_MIPS}, machine factor ${(wall / PEER_QEMU_MIPS).toFixed(2)} (wall) / ${(cpu / PEER_QEMU_MIPS).toFixed(2)} (cpu)`);
   } finally {
     await subject.close();

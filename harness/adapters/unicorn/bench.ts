@@ -14,21 +14,15 @@
  * checks the instruction count the figure divides by.
  */
 
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Subject } from '../../adapter.ts';
 import { flat32Setup } from '../../state/initial-state.ts';
 import { createUnicornSubject } from './subject.ts';
+import { benchImage, checksumProblem, instructionsBeforeHlt } from '../../bench-workload.ts';
 
-const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../../shared/bench');
 const LOAD_ADDRESS = 0x1000;
 const MEMORY_SIZE = 1 << 20;
 const RUNS_PER_SIZE = 3;
-/** Checksums from the benchmark README. */
-const CHECKSUMS: Record<number, number> = { 1: 0x6df40bf6, 100000: 0xa3ec9110, 400000: 0xdb2e5489, 1000000: 0xca0b4049 };
-const instructionsFor = (iterations: number): number => 7 + 1219 * iterations;
 
 interface Timing {
   wallSeconds: number;
@@ -36,11 +30,11 @@ interface Timing {
 }
 
 async function loadImage(subject: Subject, iterations: number): Promise<void> {
-  const image = readFileSync(join(BENCH_DIR, `flat_${iterations}.bin`));
+  const image = benchImage(iterations);
   const setup = flat32Setup({ eip: LOAD_ADDRESS });
   await subject.reset({ cpu: 'modern', memorySize: MEMORY_SIZE });
   for (const m of setup.memory) await subject.writeMemory(m.address, m.bytes);
-  await subject.writeMemory(LOAD_ADDRESS, new Uint8Array(image));
+  await subject.writeMemory(LOAD_ADDRESS, image);
   await subject.setState(setup.state);
 }
 
@@ -48,12 +42,13 @@ async function timeOnce(subject: Subject, iterations: number): Promise<Timing> {
   await loadImage(subject, iterations);
   const wallStart = performance.now();
   const cpuStart = process.cpuUsage();
-  const stop = await subject.run({ maxInstructions: instructionsFor(iterations) + 1 });
+  const stop = await subject.run({ maxInstructions: instructionsBeforeHlt(iterations) + 1 });
   const cpu = process.cpuUsage(cpuStart);
   const wallSeconds = (performance.now() - wallStart) / 1000;
   const eax = (await subject.getState()).regs.eax;
   if (stop.kind !== 'halt') throw new Error(`flat_${iterations}.bin stopped with ${stop.kind}, not at HLT`);
-  if (eax !== CHECKSUMS[iterations]) throw new Error(`flat_${iterations}.bin checksum 0x${eax.toString(16)}, expected 0x${CHECKSUMS[iterations]!.toString(16)}`);
+  const wrong = checksumProblem(iterations, eax);
+  if (wrong !== undefined) throw new Error(wrong);
   return { wallSeconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
@@ -62,7 +57,7 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
 async function checkInstructionCount(): Promise<void> {
   const subject = createUnicornSubject();
   // 7 + 1219 instructions retire before the HLT, which is one more.
-  const exact = instructionsFor(1) + 1;
+  const exact = instructionsBeforeHlt(1) + 1;
   for (const [budget, expected] of [[exact, 'halt'], [exact - 1, 'limit']] as const) {
     await loadImage(subject, 1);
     const stop = await subject.run({ maxInstructions: budget });
@@ -74,7 +69,7 @@ async function checkInstructionCount(): Promise<void> {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { counted: { type: 'boolean', default: false }, small: { type: 'string', default: '100000' }, large: { type: 'string', default: '1000000' } } });
   const sizes = [Number(values.small), Number(values.large)];
-  for (const n of sizes) if (CHECKSUMS[n] === undefined) throw new Error(`no flat_${n}.bin checksum known (sizes: ${Object.keys(CHECKSUMS).join(', ')})`);
+  for (const n of sizes) benchImage(n); // a size with no image or checksum stops here, before any timing
   await checkInstructionCount();
   const subject = createUnicornSubject({ instructionLimit: values.counted ? 'exact' : 'none' });
   const medians: Timing[] = [];
@@ -83,10 +78,10 @@ async function main(): Promise<void> {
     for (let k = 0; k < RUNS_PER_SIZE; k++) runs.push(await timeOnce(subject, n));
     const timing = { wallSeconds: median(runs.map((r) => r.wallSeconds)), cpuSeconds: median(runs.map((r) => r.cpuSeconds)) };
     medians.push(timing);
-    console.log(`flat_${n}: ${instructionsFor(n)} instructions, median wall ${timing.wallSeconds.toFixed(3)} s, cpu ${timing.cpuSeconds.toFixed(3)} s`);
+    console.log(`flat_${n}: ${instructionsBeforeHlt(n)} instructions, median wall ${timing.wallSeconds.toFixed(3)} s, cpu ${timing.cpuSeconds.toFixed(3)} s`);
   }
   await subject.close();
-  const instructions = instructionsFor(sizes[1]!) - instructionsFor(sizes[0]!);
+  const instructions = instructionsBeforeHlt(sizes[1]!) - instructionsBeforeHlt(sizes[0]!);
   const wallMips = instructions / (medians[1]!.wallSeconds - medians[0]!.wallSeconds) / 1e6;
   const cpuMips = instructions / (medians[1]!.cpuSeconds - medians[0]!.cpuSeconds) / 1e6;
   const mode = values.counted ? 'counted (exact instruction limit)' : 'uncounted (uc_emu_start without a count)';

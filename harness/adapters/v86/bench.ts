@@ -22,17 +22,13 @@
  * Wall-clock time is used only here, never in a semantics or a test.
  */
 
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { flat32Setup } from '../../state/initial-state.ts';
 import { CoreView, writeArchState } from './core-state.ts';
 import { createV86Subject } from './subject.ts';
 import { bootV86 } from './v86-machine.ts';
+import { benchImage, checksumProblem, instructionsBeforeHlt } from '../../bench-workload.ts';
 
-const BENCH_DIR = process.env.XVC_BENCH_DIR ?? fileURLToPath(new URL('../../../../shared/bench/', import.meta.url));
-const CHECKSUMS: Record<number, number> = { 100000: 0xa3ec9110, 1000000: 0xca0b4049 };
 const SIZES = [100_000, 1_000_000] as const;
 const LOAD_ADDRESS = 0x1000;
 const MEMORY_SIZE = 1024 * 1024;
@@ -59,17 +55,12 @@ function stopwatch(): () => { seconds: number; cpuSeconds: number } {
   };
 }
 
-function image(iterations: number): Uint8Array {
-  const path = join(BENCH_DIR, `flat_${iterations}.bin`);
-  if (!existsSync(path)) throw new Error(`benchmark image ${path} not found (set XVC_BENCH_DIR)`);
-  return new Uint8Array(readFileSync(path));
-}
-
-const expectedInstructions = (iterations: number): number => 7 + 1219 * iterations;
+const image = benchImage;
+const expectedInstructions = instructionsBeforeHlt;
 
 function check(engine: Engine, iterations: number, eax: number, instructions: number): void {
-  const checksum = CHECKSUMS[iterations]!;
-  if (eax >>> 0 !== checksum) throw new Error(`${engine} N=${iterations}: checksum 0x${(eax >>> 0).toString(16)}, expected 0x${checksum.toString(16)}`);
+  const wrong = checksumProblem(iterations, eax);
+  if (wrong !== undefined) throw new Error(`${engine}: ${wrong}`);
   // v86 counts the HLT itself; the README's count is of the instructions before it.
   if (instructions !== expectedInstructions(iterations) + 1) throw new Error(`${engine} N=${iterations}: ${instructions} instructions counted, expected ${expectedInstructions(iterations) + 1} (with the HLT)`);
 }
