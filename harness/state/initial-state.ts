@@ -9,7 +9,7 @@
  * whenever a selector is written; the reference loads the caches directly and never reads it.
  */
 
-import type { ArchState, SegmentState } from '../adapter.ts';
+import type { ArchState, SegmentState, Subject, SubjectConfig } from '../adapter.ts';
 
 /** Descriptor attribute bits as ArchState carries them (a descriptor's high dword >> 8). */
 export const ATTR_REAL_DATA = 0x93;
@@ -33,6 +33,18 @@ export interface MemoryImage {
 export interface InitialSetup {
   state: ArchState;
   memory: MemoryImage[];
+}
+
+/**
+ * Starts a program on a subject: reset to `config`, the setup's memory (its descriptor tables),
+ * the program's bytes at `at`, then the state, last, because an emulator that reloads a
+ * descriptor when a selector is written reads the tables already in memory.
+ */
+export async function loadProgram(subject: Subject, config: SubjectConfig, setup: InitialSetup, at: number, program: Uint8Array | readonly number[]): Promise<void> {
+  await subject.reset(config);
+  for (const m of setup.memory) await subject.writeMemory(m.address, m.bytes);
+  await subject.writeMemory(at, program instanceof Uint8Array ? program : Uint8Array.from(program));
+  await subject.setState(setup.state);
 }
 
 export interface RegisterValues {

@@ -8,6 +8,7 @@
 
 import type { Context } from 'mocha';
 import { OUTCOME_MARK, type OutcomeMark } from '../../harness/report/outcome-mark.ts';
+import { isCi } from '../../harness/report/progress.ts';
 
 function mark(ctx: Context, value: OutcomeMark): never {
   const test = ctx.currentTest ?? ctx.test;
@@ -24,4 +25,16 @@ export function skipBecause(ctx: Context, reason: string): never {
 /** Ends the running test as a known failure: an expected, documented difference. */
 export function knownFailBecause(ctx: Context, reason: string): never {
   return mark(ctx, { outcome: 'known-fail', reason });
+}
+
+/**
+ * For tests of a tool outside the project (an emulator, a browser): `missing` says why it is not
+ * there, or is undefined when it is. Under CI that fails the test, because .ci/run installs every
+ * such tool and a missing one means CI would not test what it claims; elsewhere it is a skip
+ * with the reason.
+ */
+export function needTool(ctx: Context, what: string, missing: string | undefined): void {
+  if (missing === undefined) return;
+  if (isCi()) throw new Error(`${what}: ${missing} (CI: .ci/run installs it, so it must be here)`);
+  skipBecause(ctx, `${what}: ${missing}`);
 }

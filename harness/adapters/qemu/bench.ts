@@ -17,7 +17,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import type { CpuModelName } from '../../../reference-emulator/index.ts';
-import { flat32Setup } from '../../state/initial-state.ts';
+import { flat32Setup, loadProgram } from '../../state/initial-state.ts';
 import { createQemuSubject } from './subject.ts';
 import { BENCH_CHECKSUMS, benchImage, checksumProblem, instructionsBeforeHlt } from '../../bench-workload.ts';
 
@@ -68,11 +68,7 @@ async function main(): Promise<void> {
   }
 
   const timeOnce = async (iterations: number): Promise<Timing> => {
-    await subject.reset({ cpu: CPU, memorySize: MEMORY });
-    await subject.writeMemory(LOAD_ADDRESS, images.get(iterations)!);
-    const setup = flat32Setup({ eip: LOAD_ADDRESS });
-    for (const m of setup.memory) await subject.writeMemory(m.address, m.bytes);
-    await subject.setState(setup.state);
+    await loadProgram(subject, { cpu: CPU, memorySize: MEMORY }, flat32Setup({ eip: LOAD_ADDRESS }), LOAD_ADDRESS, images.get(iterations)!);
     const cpuBefore = cpuSeconds(subject.processId);
     const start = process.hrtime.bigint();
     const stop = await subject.run({ maxInstructions: 2 * instructionsBeforeHlt(iterations) });

@@ -16,7 +16,7 @@
 
 import { parseArgs } from 'node:util';
 import type { Subject } from '../../adapter.ts';
-import { flat32Setup } from '../../state/initial-state.ts';
+import { flat32Setup, loadProgram } from '../../state/initial-state.ts';
 import { createUnicornSubject } from './subject.ts';
 import { benchImage, checksumProblem, instructionsBeforeHlt } from '../../bench-workload.ts';
 
@@ -30,12 +30,7 @@ interface Timing {
 }
 
 async function loadImage(subject: Subject, iterations: number): Promise<void> {
-  const image = benchImage(iterations);
-  const setup = flat32Setup({ eip: LOAD_ADDRESS });
-  await subject.reset({ cpu: 'modern', memorySize: MEMORY_SIZE });
-  for (const m of setup.memory) await subject.writeMemory(m.address, m.bytes);
-  await subject.writeMemory(LOAD_ADDRESS, image);
-  await subject.setState(setup.state);
+  await loadProgram(subject, { cpu: 'modern', memorySize: MEMORY_SIZE }, flat32Setup({ eip: LOAD_ADDRESS }), LOAD_ADDRESS, benchImage(iterations));
 }
 
 async function timeOnce(subject: Subject, iterations: number): Promise<Timing> {

@@ -23,7 +23,7 @@
  */
 
 import { parseArgs } from 'node:util';
-import { flat32Setup } from '../../state/initial-state.ts';
+import { flat32Setup, loadProgram } from '../../state/initial-state.ts';
 import { CoreView, writeArchState } from './core-state.ts';
 import { createV86Subject } from './subject.ts';
 import { bootV86 } from './v86-machine.ts';
@@ -96,11 +96,7 @@ async function runStock(jit: boolean, iterations: number): Promise<Timing> {
 async function runExact(iterations: number): Promise<Timing> {
   const subject = createV86Subject();
   try {
-    await subject.reset({ cpu: 'p6', memorySize: MEMORY_SIZE });
-    const setup = flat32Setup({ eip: LOAD_ADDRESS });
-    for (const m of setup.memory) await subject.writeMemory(m.address, m.bytes);
-    await subject.writeMemory(LOAD_ADDRESS, image(iterations));
-    await subject.setState(setup.state);
+    await loadProgram(subject, { cpu: 'p6', memorySize: MEMORY_SIZE }, flat32Setup({ eip: LOAD_ADDRESS }), LOAD_ADDRESS, image(iterations));
     const view = new CoreView(subject.machine!.cpu, subject.machine!.memorySize);
     const before = view.instructionCounter;
     const elapsed = stopwatch();
@@ -149,10 +145,7 @@ async function roundTrips(seconds: number): Promise<number> {
     let count = 0;
     const started = performance.now();
     while (performance.now() - started < seconds * 1000) {
-      await subject.reset({ cpu: 'p6', memorySize: MEMORY_SIZE });
-      for (const m of setup.memory) await subject.writeMemory(m.address, m.bytes);
-      await subject.writeMemory(LOAD_ADDRESS, program);
-      await subject.setState(setup.state);
+      await loadProgram(subject, { cpu: 'p6', memorySize: MEMORY_SIZE }, setup, LOAD_ADDRESS, program);
       await subject.run({ maxInstructions: 100 });
       const state = await subject.getState();
       if (state.regs.eax !== 32) throw new Error(`round trip: EAX 0x${state.regs.eax.toString(16)}, expected 0x20`);

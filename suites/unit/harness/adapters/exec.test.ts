@@ -27,7 +27,7 @@ import { listenForSubjects } from '../../../../harness/adapters/exec/listen.ts';
 import { decodeHello, decodeReply, decodeRequest, decodeResult } from '../../../../harness/adapters/exec/protocol.ts';
 import { createReferenceSubject } from '../../../../harness/adapters/reference/index.ts';
 import { execSubjectName, remoteTimeouts, resolveSubject } from '../../../../harness/runner/subjects.ts';
-import { flat32Setup } from '../../../../harness/state/initial-state.ts';
+import { flat32Setup, loadProgram as startProgram } from '../../../../harness/state/initial-state.ts';
 import { SubjectError } from '../../../../harness/suite/run-instance.ts';
 import { runCli } from '../../../support/run-cli.ts';
 
@@ -42,11 +42,7 @@ const PROGRAM = [0xb8, 0x78, 0x56, 0x34, 0x12, 0x40, 0x01, 0xc3, 0x50, 0x59, 0xf
 
 /** Loads the program in flat 32-bit protected mode at 0x1000, stack at 0x8000. */
 async function loadProgram(subject: Subject, program: readonly number[] = PROGRAM): Promise<void> {
-  await subject.reset({ cpu: 'modern', memorySize: 1 << 20 });
-  const setup = flat32Setup({ eip: 0x1000, regs: { esp: 0x8000, ebx: 7 } });
-  for (const m of setup.memory) await subject.writeMemory(m.address, m.bytes);
-  await subject.writeMemory(0x1000, Uint8Array.from(program));
-  await subject.setState(setup.state);
+  await startProgram(subject, { cpu: 'modern', memorySize: 1 << 20 }, flat32Setup({ eip: 0x1000, regs: { esp: 0x8000, ebx: 7 } }), 0x1000, program);
 }
 
 /** What a run to HLT leaves behind: stop, state and the stack bytes the program wrote. */

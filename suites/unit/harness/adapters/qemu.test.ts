@@ -32,9 +32,10 @@ import { QEMU_BINARY, QemuStartError } from '../../../../harness/adapters/qemu/p
 import { decodePayload, escapeBinary, framePacket, rspChecksum, RspFrameParser, runLengthEncode } from '../../../../harness/adapters/qemu/rsp.ts';
 import { createQemuSubject, type QemuSubject } from '../../../../harness/adapters/qemu/subject.ts';
 import { createReferenceSubject } from '../../../../harness/adapters/reference/index.ts';
-import { flat32Setup, realModeSetup, segmentDescriptor, type InitialSetup } from '../../../../harness/state/initial-state.ts';
+import { flat32Setup, loadProgram, realModeSetup, segmentDescriptor, type InitialSetup } from '../../../../harness/state/initial-state.ts';
 import { SubjectError } from '../../../../harness/suite/run-instance.ts';
-import { skipBecause } from '../../../support/outcome.ts';
+import { needTool } from '../../../support/outcome.ts';
+import { BUILT_IN_THIRD_PARTY } from '../../../../harness/adapters/built-in.ts';
 
 const bytes = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text, 'latin1'));
 const text = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
@@ -164,19 +165,14 @@ describe('qemu adapter: monitor parsers and instruction peek', () => {
   });
 });
 
-function qemuAvailable(): boolean {
-  const probe = spawnSync(QEMU_BINARY, ['--version'], { stdio: 'ignore' });
-  return !probe.error && probe.status === 0;
-}
+/** Why QEMU cannot run here, as `xvc run --adapter qemu` decides it; undefined when it can. */
+const qemuMissing = (): string | undefined => BUILT_IN_THIRD_PARTY.find((a) => a.name === 'qemu')!.missing();
 
 const MEMORY = 1 << 20;
 const FLAT = flat32Setup({ eip: 0x1000, regs: { esp: 0x8000 } });
 
 async function prepare(subject: Subject, setup: InitialSetup, program: readonly number[], at = 0x1000): Promise<void> {
-  await subject.reset({ cpu: 'modern', memorySize: MEMORY });
-  for (const m of setup.memory) await subject.writeMemory(m.address, m.bytes);
-  await subject.writeMemory(at, Uint8Array.from(program));
-  await subject.setState(setup.state);
+  await loadProgram(subject, { cpu: 'modern', memorySize: MEMORY }, setup, at, program);
 }
 
 describe('qemu adapter: qemu-system-i386 through the contract', function () {
@@ -188,10 +184,7 @@ describe('qemu adapter: qemu-system-i386 through the contract', function () {
   const reference = createReferenceSubject();
 
   before(function () {
-    if (!qemuAvailable()) {
-      if (process.env.CI === 'true') throw new Error(`${QEMU_BINARY} is missing and CI=true: install the Debian package qemu-system-x86`);
-      skipBecause(this, `${QEMU_BINARY} not found (Debian package qemu-system-x86)`);
-    }
+    needTool(this, 'the qemu adapter tests', qemuMissing());
     qemu = createQemuSubject();
     fullSpeed = createQemuSubject({ exactStepLimit: 0 });
   });
@@ -457,10 +450,7 @@ describe('qemu adapter: live migration to a second QEMU process', function () {
   };
 
   before(function () {
-    if (!qemuAvailable()) {
-      if (process.env.CI === 'true') throw new Error(`${QEMU_BINARY} is missing and CI=true: install the Debian package qemu-system-x86`);
-      skipBecause(this, `${QEMU_BINARY} not found (Debian package qemu-system-x86)`);
-    }
+    needTool(this, 'the qemu migration tests', qemuMissing());
   });
 
   afterEach(async () => {

@@ -5,16 +5,12 @@
 
 import { expect } from 'chai';
 import { createReferenceSubject } from '../../../../harness/adapters/reference/index.ts';
-import { flat32Setup, realModeSetup } from '../../../../harness/state/initial-state.ts';
+import { flat32Setup, loadProgram, realModeSetup } from '../../../../harness/state/initial-state.ts';
 
 describe('reference subject (adapter contract)', () => {
   async function flatSubject(program: number[]) {
     const subject = createReferenceSubject();
-    await subject.reset({ cpu: 'modern', memorySize: 1 << 20 });
-    const setup = flat32Setup({ eip: 0x1000, regs: { esp: 0x8000 } });
-    for (const m of setup.memory) await subject.writeMemory(m.address, m.bytes);
-    await subject.writeMemory(0x1000, Uint8Array.from(program));
-    await subject.setState(setup.state);
+    await loadProgram(subject, { cpu: 'modern', memorySize: 1 << 20 }, flat32Setup({ eip: 0x1000, regs: { esp: 0x8000 } }), 0x1000, program);
     return subject;
   }
 

@@ -18,17 +18,14 @@ import { expect } from 'chai';
 import type { ArchState, Subject } from '../../../../harness/adapter.ts';
 import { createReferenceSubject } from '../../../../harness/adapters/reference/index.ts';
 import { createUnicornSubject, eipIsLinearAfterHookStop, unicornAvailability, type UnicornSubject } from '../../../../harness/adapters/unicorn/index.ts';
-import { flat32Setup, realModeSetup, type InitialSetup } from '../../../../harness/state/initial-state.ts';
-import { skipBecause } from '../../../support/outcome.ts';
+import { flat32Setup, loadProgram, realModeSetup, type InitialSetup } from '../../../../harness/state/initial-state.ts';
+import { needTool } from '../../../support/outcome.ts';
 
 const HLT = 0xf4;
 const MEMORY = 1 << 20;
 
 async function load(subject: Subject, setup: InitialSetup, at: number, program: number[], memorySize = MEMORY): Promise<void> {
-  await subject.reset({ cpu: 'modern', memorySize });
-  for (const m of setup.memory) await subject.writeMemory(m.address, m.bytes);
-  await subject.writeMemory(at, Uint8Array.from(program));
-  await subject.setState(setup.state);
+  await loadProgram(subject, { cpu: 'modern', memorySize }, setup, at, program);
 }
 
 /** The same program on the reference and on unicorn: stop reason and final state of each. */
@@ -45,9 +42,7 @@ async function both(setup: InitialSetup, at: number, program: number[], maxInstr
 describe('unicorn subject (adapter contract)', function () {
   before(function () {
     const availability = unicornAvailability();
-    if (availability.available) return;
-    if (process.env['CI'] === 'true') throw new Error(`${availability.reason} (CI=true: the unicorn adapter must be testable)`);
-    skipBecause(this, `the unicorn subject tests: ${availability.reason}`);
+    needTool(this, 'the unicorn subject tests', availability.available ? undefined : availability.reason);
   });
 
   it('declares only what it can do: real and prot32, the modern CPU, snapshots, no translate', () => {

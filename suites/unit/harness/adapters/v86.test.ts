@@ -23,17 +23,14 @@ import { createReferenceSubject } from '../../../../harness/adapters/reference/i
 import { createV86Subject, v86Availability, type V86Subject } from '../../../../harness/adapters/v86/index.ts';
 import { patchV86Wasm } from '../../../../harness/adapters/v86/wasm-patch.ts';
 import { SubjectError } from '../../../../harness/suite/run-instance.ts';
-import { flat32Setup, realModeSetup, type InitialSetup } from '../../../../harness/state/initial-state.ts';
-import { skipBecause } from '../../../support/outcome.ts';
+import { flat32Setup, loadProgram, realModeSetup, type InitialSetup } from '../../../../harness/state/initial-state.ts';
+import { needTool } from '../../../support/outcome.ts';
 
 const HLT = 0xf4;
 const MEMORY = 1 << 20;
 
 async function load(subject: Subject, setup: InitialSetup, at: number, program: number[], memorySize = MEMORY): Promise<void> {
-  await subject.reset({ cpu: 'p6', memorySize });
-  for (const m of setup.memory) await subject.writeMemory(m.address, m.bytes);
-  await subject.writeMemory(at, Uint8Array.from(program));
-  await subject.setState(setup.state);
+  await loadProgram(subject, { cpu: 'p6', memorySize }, setup, at, program);
 }
 
 /** The attribute bits v86 keeps (quirk `segment-attr`): the access byte, plus D/B for CS and SS. */
@@ -52,13 +49,8 @@ describe('v86 subject (adapter contract)', function () {
   const reference = createReferenceSubject();
 
   before(async function () {
-    const reason = await v86Availability();
-    if (reason === undefined) {
-      v86 = createV86Subject();
-      return;
-    }
-    if (process.env['CI'] === 'true') throw new Error(`${reason} (CI=true: the v86 adapter must be testable)`);
-    skipBecause(this, `the v86 subject tests: ${reason}`);
+    needTool(this, 'the v86 subject tests', await v86Availability());
+    v86 = createV86Subject();
   });
 
   after(async () => {

@@ -17,16 +17,8 @@ import { InputError } from '../../../../harness/cli/errors.ts';
 import { appendHistory, gitCommit, HISTORY_SCHEMA, historyEntry, readHistory, type HistoryEntry } from '../../../../harness/report/history.ts';
 import { coverageOf } from '../../../../harness/report/run-report.ts';
 import { skipBecause } from '../../../support/outcome.ts';
+import { rejection } from '../../../support/rejection.ts';
 import { fixtureReport, MIXED_RUN, useScratchDir } from './fixtures/run-folder.ts';
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection, but it resolved');
-}
 
 function sampleEntry(overrides: Partial<HistoryEntry> = {}): HistoryEntry {
   const report = fixtureReport(MIXED_RUN);

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { renderReportPage } from '../../../../harness/report/html.ts';
-import { skipBecause } from '../../../support/outcome.ts';
+import { needTool } from '../../../support/outcome.ts';
 import { fixtureHistory, fixtureMatrix, HISTORY_PASS, SUBJECTS, SUITES } from './fixtures/html/page-fixture.ts';
 
 const reportsDir = fileURLToPath(new URL('../../../../reports/', import.meta.url));
@@ -36,10 +36,7 @@ describe('HTML report page in a real browser (chromium)', function () {
   const matrix = fixtureMatrix();
 
   before(async function () {
-    if (!existsSync(executablePath)) {
-      if (process.env['CI'] === 'true') throw new Error(`chromium not found at ${executablePath}: install it (apt-get install chromium) or set XVC_CHROMIUM`);
-      skipBecause(this, 'chromium not installed: apt-get install chromium');
-    }
+    needTool(this, 'the page\'s browser check', existsSync(executablePath) ? undefined : `chromium not found at ${executablePath}: apt-get install chromium, or set XVC_CHROMIUM`);
     dir = await mkdtemp(join(tmpdir(), 'xvc-html-browser-'));
     const file = join(dir, 'index.html');
     await writeFile(file, renderReportPage({ matrix, history: fixtureHistory(), historyProblems: ['history.jsonl line 7: not JSON'] }));

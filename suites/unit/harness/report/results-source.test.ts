@@ -17,17 +17,8 @@ import { InputError } from '../../../../harness/cli/errors.ts';
 import { failureHash } from '../../../../harness/report/failure-hash.ts';
 import { loadResults, type InstanceOutcome } from '../../../../harness/report/results-source.ts';
 import { toTap, type InstanceResult, type Outcome } from '../../../../harness/report/tap-writer.ts';
+import { rejection } from '../../../support/rejection.ts';
 import { MIXED_RUN, useScratchDir, writeFixtureRun } from './fixtures/run-folder.ts';
-
-/** Resolves with the rejection of `promise`; fails the test if it resolves. */
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection, but it resolved');
-}
 
 async function expectInputError(promise: Promise<unknown>, ...mustContain: Array<string | RegExp>): Promise<void> {
   const error = await rejection(promise);
