@@ -10,6 +10,11 @@ export class UsageError extends Error {}
 /** Bad input data (a malformed image, trace or corpus file): exit status 1. */
 export class InputError extends Error {}
 
+/** The first line of an error's message (or of whatever was thrown). */
+export function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}
+
 /** Collapses a message to one line so it can be searched for. */
 export function oneLine(message: string): string {
   return message.replace(/\s*\n\s*/g, ' ').trim();

@@ -26,14 +26,14 @@ import { selectInstances } from '../runner/select.ts';
 import { parseShard, shardOf } from '../runner/shard.ts';
 import { resolveSubject, type ResolvedSubject } from '../runner/subjects.ts';
 import { runSubject, type SubjectRunResult } from '../runner/run-subject.ts';
-import { coverageLine } from '../report/isa-coverage.ts';
+import { coverageLine, type IsaCoverage } from '../report/isa-coverage.ts';
 import { writeRunReports } from '../report/run-report.ts';
-import { closingLines, countOutcomes, outcomeLine, writeAtomic } from '../report/tap-writer.ts';
+import { closingLines, countOutcomes, outcomeLine, writeAtomic, type Outcome } from '../report/tap-writer.ts';
 import { buildMatrix } from '../report/matrix.ts';
 import { writeReportPage } from '../report/page.ts';
 import { appendHistory, gitCommit, historyEntry, historyPathFor } from '../report/history.ts';
-import { loadResults } from '../report/results-source.ts';
-import { diffResults, formatDiff, regressed } from '../report/diff.ts';
+import { loadResults, resultSetOf } from '../report/results-source.ts';
+import { diffResults, formatDiff } from '../report/diff.ts';
 import { createProgress } from '../report/progress.ts';
 import { parseChoice, parseNumber } from './args.ts';
 import { InputError, oneLine, UsageError } from './errors.ts';
@@ -160,8 +160,19 @@ export async function main(argv: string[]): Promise<number> {
   // Every subject of one invocation is filed at the run's start, so the page plots a matrix run
   // as one point in time rather than one per subject.
   const runStartedAt = new Date().toISOString();
-  const results: Array<SubjectRunResult & { dir: string }> = [];
+  const commit = await gitCommit(ROOT);
+  // Only what this run ran is compared with a baseline: a narrower --suite or one shard is not a removal.
+  const ran = new Set(selected.map((d) => d.instance.name));
+  // Whether a result counts toward the exit status, as --fail-on says: under `harness`, a
+  // third-party emulator's wrong answer (or one that got worse) is a finding, not a broken harness.
+  const counts = (outcome: Outcome, errorKind: string | undefined): boolean =>
+    failOn === 'never' ? false
+    : failOn === 'harness' ? outcome === 'error' && errorKind === 'harness'
+    : failOn === 'error' ? outcome === 'error'
+    : outcome === 'fail' || outcome === 'error';
+  const results: Array<SubjectRunResult & { dir: string; coverage: IsaCoverage }> = [];
   let exitStatus = 0;
+  let historyLost = false;
   const problems: string[] = [];
   for (const subject of subjects) {
     const result = await runSubject({
@@ -183,36 +194,28 @@ export async function main(argv: string[]): Promise<number> {
     });
     const dir = subjectDir(subject);
     const written = await writeRunReports(dir, result.report);
-    results.push({ ...result, dir });
+    results.push({ ...result, dir, coverage: written.coverage });
     sayDuringRun(coverageLine(written.coverage));
     sayDuringRun(`reports (${subject.name}): ${written.paths.tap}, ${written.paths.junit}, ${written.paths.json}, ${written.paths.coverage}`);
     if (values.tap) process.stdout.write(written.tap);
     if (values.json) process.stdout.write(`${JSON.stringify(result.report, null, 2)}\n`);
     try {
-      await appendHistory(historyPath, historyEntry(result.report, written.coverage, { at: runStartedAt, commit: await gitCommit(ROOT) }));
+      await appendHistory(historyPath, historyEntry(result.report, written.coverage, { at: runStartedAt, ...(commit !== undefined ? { commit } : {}) }));
     } catch (error) {
+      historyLost = true;
       problems.push(`history not appended: ${oneLine(error instanceof Error ? error.message : String(error))}`);
     }
     const baseline = baselines.get(subject.name);
     if (baseline !== undefined) {
-      // Only what this run ran is compared: a narrower --suite or one shard is not a removal.
-      const ran = new Set(selected.map((d) => d.instance.name));
       const base = await loadResults(baseline);
-      const diff = diffResults({ ...base, results: base.results.filter((r) => ran.has(r.name)) }, await loadResults(dir));
+      const diff = diffResults({ ...base, results: base.results.filter((r) => ran.has(r.name)) }, resultSetOf(result.report, dir));
       for (const line of formatDiff(diff)) sayDuringRun(line);
-      // A regression counts as --fail-on says a result does: under `harness`, a third-party
-      // emulator that got worse is a finding to read in the diff, not a broken harness.
-      const regression =
-        failOn === 'never' ? false
-        : failOn === 'harness' ? diff.newErrors.some((e) => e.errorKind === 'harness')
-        : failOn === 'error' ? diff.newErrors.length > 0
-        : regressed(diff);
-      if (regression) exitStatus = 1;
+      if ([...diff.newFailures, ...diff.newErrors].some((change) => counts(change.after, change.errorKind))) exitStatus = 1;
     }
   }
   progress.finish();
 
-  const matrix = buildMatrix(results.map((r) => ({ report: r.report, reportDir: relative(outRoot, r.dir) || '.', ...(r.startFailure !== undefined ? { startFailure: r.startFailure } : {}) })), {
+  const matrix = buildMatrix(results.map((r) => ({ report: r.report, coverage: r.coverage, reportDir: relative(outRoot, r.dir) || '.', ...(r.startFailure !== undefined ? { startFailure: r.startFailure } : {}) })), {
     xvcVersion: version,
     generatedAt: new Date().toISOString(),
     tier,
@@ -226,17 +229,11 @@ export async function main(argv: string[]): Promise<number> {
   if (matrixRun) for (const r of results) say(`  ${r.report.subject.name.padEnd(10)} ${outcomeLine(r.report.counts)}${r.startFailure ? `  (${r.startFailure})` : ''}`);
 
   const records = results.flatMap((r) => r.report.instances);
-  const counts = countOutcomes(records);
-  const failing =
-    failOn === 'never' ? 0
-    : failOn === 'harness' ? records.filter((r) => r.outcome === 'error' && r.errorKind === 'harness').length
-    : failOn === 'error' ? counts.error
-    : counts.fail + counts.error;
-  if (failing > 0) exitStatus = 1;
+  if (records.some((r) => counts(r.outcome, r.errorKind))) exitStatus = 1;
   // Problems with the history are one line each and come last but one: the reports are written.
   for (const problem of problems) process.stderr.write(`xvc: ${problem}\n`);
-  if (problems.some((p) => p.startsWith('history not appended'))) exitStatus = 1;
-  for (const line of closingLines(counts)) say(line);
+  if (historyLost) exitStatus = 1;
+  for (const line of closingLines(countOutcomes(records))) say(line);
   return exitStatus;
 }
 

@@ -16,6 +16,7 @@ import { readMooFile } from '../sst/moo.ts';
 import { runSstFile, type FormResult, type TestFailure } from '../sst/run-sst.ts';
 import { parseChoice } from './args.ts';
 import { InputError, UsageError } from './errors.ts';
+import { subjectStartFailure } from '../runner/run-subject.ts';
 
 
 const HELP = `usage: xvc sst [FILE...] [options]
@@ -75,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     subject = await resolved.subjects();
   } catch (e) {
-    throw new InputError(`subject '${resolved.name}' cannot start: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
+    throw new InputError(subjectStartFailure(resolved.name, e));
   }
   // A subject that cannot be the model the corpus was captured on would only report noise.
   if (!subject.capabilities.cpuModels.includes(cpu)) {

@@ -34,3 +34,13 @@ export function failureSignature(failure: FailureLike): string {
 export function failureHash(failure: FailureLike): string {
   return createHash('sha256').update(failureSignature(failure)).digest('hex').slice(0, 12);
 }
+
+/**
+ * The hash a record carries (`diag.failure_hash`, which `xvc run` records on every failure and
+ * error and a waived failure keeps), else the one computed from it, for reports written before
+ * runs recorded it.
+ */
+export function recordedFailureHash(failure: FailureLike): string {
+  const recorded = failure.diag?.['failure_hash'];
+  return typeof recorded === 'string' && recorded !== '' ? recorded : failureHash(failure);
+}

@@ -18,12 +18,9 @@ import { SEVERITY } from '../suite/model.ts';
 import type { HistoryEntry } from './history.ts';
 import { escapeHtml, groupedBarChart, lineChart, stackedBarChart, type LineSeries } from './charts.ts';
 
-/** One line of reports/history.jsonl (history.ts): one entry per subject per run. */
-export type HistoryEntryLike = HistoryEntry;
-
 export interface ReportPageInput {
   matrix: MatrixReport;
-  history: readonly HistoryEntryLike[];
+  history: readonly HistoryEntry[];
   /** Lines of the history that could not be read, shown on the page rather than dropped. */
   historyProblems?: readonly string[];
 }
@@ -69,7 +66,7 @@ export function renderReportPage(input: ReportPageInput): string {
   ].join('\n');
 }
 
-function subjectColors(matrix: MatrixReport, history: readonly HistoryEntryLike[]): Map<string, string> {
+function subjectColors(matrix: MatrixReport, history: readonly HistoryEntry[]): Map<string, string> {
   const names = [...new Set([...matrix.subjects.map((s) => s.name), ...history.map((h) => h.subject)])];
   return new Map(names.map((name, index) => [name, SUBJECT_COLORS[index % SUBJECT_COLORS.length] ?? '#555555']));
 }
@@ -284,7 +281,7 @@ ${coverageTable(matrix)}
 </section>`;
 }
 
-function historySeries(entries: readonly HistoryEntryLike[], colors: Map<string, string>, value: (e: HistoryEntryLike) => number, what: string): LineSeries[] {
+function historySeries(entries: readonly HistoryEntry[], colors: Map<string, string>, value: (e: HistoryEntry) => number, what: string): LineSeries[] {
   const subjects = [...new Set(entries.map((e) => e.subject))];
   return subjects.map((subject) => ({
     series: subject,
@@ -299,7 +296,7 @@ function historySeries(entries: readonly HistoryEntryLike[], colors: Map<string,
   }));
 }
 
-function historySection(matrix: MatrixReport, history: readonly HistoryEntryLike[], problems: readonly string[], colors: Map<string, string>): string {
+function historySection(matrix: MatrixReport, history: readonly HistoryEntry[], problems: readonly string[], colors: Map<string, string>): string {
   // Counts of different tiers are not comparable (a full run has more cases), so only this run's tier is drawn.
   const usable = history.filter((e) => e.tier === matrix.tier && !Number.isNaN(Date.parse(e.at)));
   const otherTiers = history.filter((e) => e.tier !== matrix.tier).length;

@@ -12,7 +12,7 @@ import type { ErrorKind } from '../suite/model.ts';
 import type { IsaCoverage } from './isa-coverage.ts';
 import { coverageOf, type RunReport } from './run-report.ts';
 import { countOutcomes, type Outcome } from './tap-writer.ts';
-import { failureHash } from './failure-hash.ts';
+import { recordedFailureHash } from './failure-hash.ts';
 
 export const MATRIX_SCHEMA = 'xvc-matrix/1';
 
@@ -75,6 +75,8 @@ export interface MatrixReport {
 
 export interface SubjectRun {
   report: RunReport;
+  /** The report's ISA coverage, as writeRunReports derived it (derived again here when absent). */
+  coverage?: IsaCoverage;
   /** Folder of the subject's reports, relative to the matrix file. */
   reportDir: string;
   startFailure?: string;
@@ -91,7 +93,7 @@ export function buildMatrix(runs: readonly SubjectRun[], meta: { xvcVersion: str
   const divergences: Divergence[] = [];
   const subjects: MatrixSubject[] = runs.map((run) => {
     const { report } = run;
-    const coverage = coverageOf(report.instances, report.subject.name);
+    const coverage = run.coverage ?? coverageOf(report.instances, report.subject.name);
     for (const suite of suites) {
       const mine = report.instances.filter((i) => suiteOf(i.name) === suite);
       if (mine.length === 0) continue;
@@ -102,9 +104,7 @@ export function buildMatrix(runs: readonly SubjectRun[], meta: { xvcVersion: str
       // A waived failure keeps its whole reason in the diag (waivers.ts): its detail is the program.
       const waived = i.diag?.['waived_reason'];
       const waiver = i.diag?.['waiver'] as { reason?: unknown; link?: unknown } | undefined;
-      const [summary = ''] = (typeof waived === 'string' ? waived : i.reason ?? '').split('\n');
-      const detail = (typeof waived === 'string' ? waived : i.reason ?? '').split('\n').slice(1);
-      const recordedHash = i.diag?.['failure_hash'];
+      const [summary = '', ...detail] = (typeof waived === 'string' ? waived : i.reason ?? '').split('\n');
       divergences.push({
         subject: report.subject.name,
         instance: i.name,
@@ -112,7 +112,7 @@ export function buildMatrix(runs: readonly SubjectRun[], meta: { xvcVersion: str
         ...(i.errorKind !== undefined ? { errorKind: i.errorKind } : {}),
         summary,
         detail,
-        hash: typeof recordedHash === 'string' ? recordedHash : failureHash(i),
+        hash: recordedFailureHash(i),
         ...(typeof waiver?.reason === 'string' && typeof waiver.link === 'string' ? { waiver: { reason: waiver.reason, link: waiver.link } } : {}),
       });
     }

@@ -18,8 +18,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Parser, type FinalResults, type Result } from 'tap-parser';
 import { InputError } from '../cli/errors.ts';
-import { failureHash } from './failure-hash.ts';
-import { RUN_REPORT_SCHEMA } from './run-report.ts';
+import { recordedFailureHash } from './failure-hash.ts';
+import { RUN_REPORT_SCHEMA, type RunReport } from './run-report.ts';
 import type { Outcome } from './tap-writer.ts';
 
 export interface InstanceOutcome {
@@ -98,22 +98,14 @@ async function loadReportJson(file: string, source: string): Promise<ResultSet> 
     const { name, outcome, reason, errorKind, ms, diag } = raw;
     if (typeof name !== 'string' || name === '') throw new InputError(`${where}: 'name' is not a non-empty string`);
     if (!OUTCOMES.includes(outcome as Outcome)) throw new InputError(`${where} (${name}): 'outcome' is ${JSON.stringify(outcome ?? null)}, expected one of ${OUTCOMES.join(', ')}`);
-    const record = {
+    return outcomeOf({
       name,
       outcome: outcome as Outcome,
       ...(typeof reason === 'string' ? { reason } : {}),
       ...(typeof errorKind === 'string' ? { errorKind } : {}),
+      ...(typeof ms === 'number' ? { ms } : {}),
       ...(isObject(diag) ? { diag } : {}),
-    };
-    return {
-      name,
-      outcome: record.outcome,
-      ...(record.reason !== undefined ? { reason: record.reason } : {}),
-      ...(record.errorKind !== undefined ? { errorKind: record.errorKind } : {}),
-      // Whole milliseconds, as results.tap records them, so a folder and its TAP compare equal.
-      ...(typeof ms === 'number' && Number.isFinite(ms) ? { ms: Math.round(ms) } : {}),
-      ...hashOf(record),
-    };
+    });
   });
   rejectDuplicates(file, results.map((r) => r.name), 'instance');
   return { source, ...(subject !== undefined ? { subject } : {}), results };
@@ -183,15 +175,7 @@ function fromTapPoint(point: Result): InstanceOutcome {
   const errorKind = outcome === 'error' ? kind : undefined;
   // tap-parser moves a numeric `duration_ms` out of the YAML block into `time`.
   const ms = point.time ?? diag['duration_ms'];
-  const record = { name: point.name, outcome, ...(reason !== undefined ? { reason } : {}), ...(errorKind !== undefined ? { errorKind } : {}), diag };
-  return {
-    name: point.name,
-    outcome,
-    ...(reason !== undefined ? { reason } : {}),
-    ...(errorKind !== undefined ? { errorKind } : {}),
-    ...(typeof ms === 'number' && Number.isFinite(ms) ? { ms } : {}),
-    ...hashOf(record),
-  };
+  return outcomeOf({ name: point.name, outcome, ...(reason !== undefined ? { reason } : {}), ...(errorKind !== undefined ? { errorKind } : {}), ...(typeof ms === 'number' ? { ms } : {}), diag });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -202,8 +186,34 @@ function fromTapPoint(point: Result): InstanceOutcome {
  */
 function hashOf(record: { outcome: Outcome; reason?: string; errorKind?: string; diag?: Record<string, unknown> }): { failureHash?: string } {
   if (record.outcome !== 'fail' && record.outcome !== 'error') return {};
-  const recorded = record.diag?.['failure_hash'];
-  return { failureHash: typeof recorded === 'string' && recorded !== '' ? recorded : failureHash(record) };
+  return { failureHash: recordedFailureHash(record) };
+}
+
+interface RecordLike {
+  name: string;
+  outcome: Outcome;
+  reason?: string;
+  errorKind?: string;
+  ms?: number;
+  diag?: Record<string, unknown>;
+}
+
+/** One instance of a run report as a diff reads it. */
+function outcomeOf(record: RecordLike): InstanceOutcome {
+  return {
+    name: record.name,
+    outcome: record.outcome,
+    ...(record.reason !== undefined ? { reason: record.reason } : {}),
+    ...(record.errorKind !== undefined ? { errorKind: record.errorKind } : {}),
+    // Whole milliseconds, as results.tap records them, so a folder and its TAP compare equal.
+    ...(record.ms !== undefined && Number.isFinite(record.ms) ? { ms: Math.round(record.ms) } : {}),
+    ...hashOf(record),
+  };
+}
+
+/** A run report already in memory (the run just made) as the results a diff reads. */
+export function resultSetOf(report: RunReport, source: string): ResultSet {
+  return { source, subject: report.subject.name, results: report.instances.map(outcomeOf) };
 }
 
 function rejectDuplicates(file: string, names: readonly string[], what: 'test' | 'instance'): void {

@@ -17,7 +17,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../cli/errors.ts';
-import { failureHash } from './failure-hash.ts';
+import { recordedFailureHash } from './failure-hash.ts';
 import type { Outcome } from './tap-writer.ts';
 
 export const WAIVERS_SCHEMA = 'xvc-waivers/1';
@@ -112,22 +112,28 @@ export interface WaivedRecords<T> {
   applied: Array<{ waiver: Waiver; instance: string }>;
 }
 
+type WaivableRecord = { name: string; outcome: Outcome; reason?: string; diag?: Record<string, unknown> };
+
+/** Waivers applied one record at a time, as records arrive; what was applied and what is stale so far. */
+export interface WaiverMatcher {
+  apply<T extends WaivableRecord>(record: T): T;
+  readonly applied: ReadonlyArray<{ waiver: Waiver; instance: string }>;
+  /** Waivers that have matched no failing record yet. */
+  stale(): Waiver[];
+}
+
 /**
  * Turns each failing record that a waiver names (same instance, same failure hash) into a
- * known-fail that keeps its diag and says which waiver; returns new records, the inputs untouched.
+ * known-fail that keeps its diag and says which waiver; a new record, the input untouched.
  */
-export function applyWaivers<T extends { name: string; outcome: Outcome; reason?: string; diag?: Record<string, unknown> }>(
-  records: readonly T[],
-  waivers: WaiverFile,
-): WaivedRecords<T> {
+export function waiverMatcher(waivers: WaiverFile): WaiverMatcher {
   const byKey = new Map(waivers.waivers.map((w) => [`${w.instance}\u0000${w.hash}`, w]));
   const used = new Set<Waiver>();
   const applied: Array<{ waiver: Waiver; instance: string }> = [];
-  const out = records.map((record): T => {
+  const apply = <T extends WaivableRecord>(record: T): T => {
     // Only `fail`: an error gave no answer, and a pass or skip has no failure to name.
     if (record.outcome !== 'fail') return record;
-    const recorded = record.diag?.['failure_hash'];
-    const hash = typeof recorded === 'string' ? recorded : failureHash(record);
+    const hash = recordedFailureHash(record);
     const waiver = byKey.get(`${record.name}\u0000${hash}`);
     if (waiver === undefined) return record;
     used.add(waiver);
@@ -141,8 +147,15 @@ export function applyWaivers<T extends { name: string; outcome: Outcome; reason?
       // diff) stays in the diag, so a waived divergence still shows what it is.
       diag: { ...(record.diag ?? {}), waiver: { hash: waiver.hash, reason: waiver.reason, link: waiver.link }, ...(record.reason !== undefined ? { waived_reason: record.reason } : {}) },
     };
-  });
-  return { records: out, stale: waivers.waivers.filter((w) => !used.has(w)), applied };
+  };
+  return { apply, applied, stale: () => waivers.waivers.filter((w) => !used.has(w)) };
+}
+
+/** waiverMatcher over a whole run's records at once. */
+export function applyWaivers<T extends WaivableRecord>(records: readonly T[], waivers: WaiverFile): WaivedRecords<T> {
+  const matcher = waiverMatcher(waivers);
+  const out = records.map((record) => matcher.apply(record));
+  return { records: out, stale: matcher.stale(), applied: [...matcher.applied] };
 }
 
 function isHttpUrl(text: string): boolean {

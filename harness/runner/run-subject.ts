@@ -13,8 +13,8 @@ import type { DiscoveredInstance } from '../suite/discover.ts';
 import type { Tier } from '../suite/model.ts';
 import { failureHash } from '../report/failure-hash.ts';
 import { countsOf, RUN_REPORT_SCHEMA, type RunReport } from '../report/run-report.ts';
-import { applyWaivers, loadWaivers, type Waiver } from '../report/waivers.ts';
-import { InputError } from '../cli/errors.ts';
+import { loadWaivers, waiverMatcher, waiversPath } from '../report/waivers.ts';
+import { firstLine, InputError } from '../cli/errors.ts';
 import { runInstances } from './pool.ts';
 import type { RunRecord } from './serial.ts';
 import type { ResolvedSubject } from './subjects.ts';
@@ -43,14 +43,17 @@ export interface SubjectRunOptions {
 export interface SubjectRunResult {
   report: RunReport;
   startFailure?: string;
-  staleWaivers: Waiver[];
-  waiverFile?: string;
+}
+
+/** Why a subject could not be had, in the one form `xvc run` and `xvc sst` both report. */
+export function subjectStartFailure(name: string, error: unknown): string {
+  return `subject '${name}' cannot start: ${firstLine(error)}`;
 }
 
 export async function runSubject(options: SubjectRunOptions): Promise<SubjectRunResult> {
   const { subject, oracle, selected, seed } = options;
   // Waivers are read before anything runs, so a bad entry costs no run time.
-  const waiverFile = options.waiversRoot !== undefined ? join(options.waiversRoot, subject.name, 'waivers.json') : undefined;
+  const waiverFile = options.waiversRoot !== undefined ? waiversPath(options.waiversRoot, subject.name) : undefined;
   const waivers = waiverFile !== undefined ? await loadWaivers(waiverFile, subject.name) : undefined;
 
   let startFailure: string | undefined;
@@ -62,7 +65,7 @@ export async function runSubject(options: SubjectRunOptions): Promise<SubjectRun
     quirks = probe.quirks;
     await probe.close();
   } catch (e) {
-    startFailure = `subject '${subject.name}' cannot start: ${firstLine(e)}`;
+    startFailure = subjectStartFailure(subject.name, e);
     if (options.requireAdapters) throw new InputError(`${startFailure} (--require-adapters)`);
   }
 
@@ -72,14 +75,13 @@ export async function runSubject(options: SubjectRunOptions): Promise<SubjectRun
   // Each record is settled as it arrives (hashed, then waived if a waiver names it), so the
   // progress line already says `known` for a waived failure.
   const settled = new Map<string, RunRecord>();
-  const applied: Array<{ waiver: Waiver; instance: string }> = [];
+  const matcher = waivers !== undefined ? waiverMatcher(waivers) : undefined;
   const settle = (record: RunRecord): RunRecord => {
     // Every failure and error carries its hash, which a waiver names (and the TAP shows, to copy).
     const hashed = record.outcome === 'fail' || record.outcome === 'error' ? { ...record, diag: { ...(record.diag ?? {}), failure_hash: failureHash(record) } } : record;
-    const result = waivers !== undefined ? applyWaivers([hashed], waivers) : { records: [hashed], applied: [] };
-    applied.push(...result.applied);
-    settled.set(record.name, result.records[0]!);
-    return result.records[0]!;
+    const final = matcher !== undefined ? matcher.apply(hashed) : hashed;
+    settled.set(record.name, final);
+    return final;
   };
   const startedAt = new Date();
   const started = performance.now();
@@ -99,9 +101,8 @@ export async function runSubject(options: SubjectRunOptions): Promise<SubjectRun
     });
   }
   const records = selected.map(({ instance }) => settled.get(instance.name)!);
-  const stale = (waivers?.waivers ?? []).filter((w) => !applied.some((a) => a.waiver.instance === w.instance && a.waiver.hash === w.hash));
-  for (const { instance, waiver } of applied) options.say(`  waived: ${instance} (${waiver.hash}): ${waiver.reason}`);
-  for (const waiver of stale) options.say(`  stale waiver in ${waiverFile}: ${waiver.instance} ${waiver.hash} matches no failure of this run (${waiver.reason})`);
+  for (const { instance, waiver } of matcher?.applied ?? []) options.say(`  waived: ${instance} (${waiver.hash}): ${waiver.reason}`);
+  for (const waiver of matcher?.stale() ?? []) options.say(`  stale waiver in ${waiverFile}: ${waiver.instance} ${waiver.hash} matches no failure of this run (${waiver.reason})`);
 
   const byName = new Map(selected.map((d) => [d.instance.name, d]));
   const report: RunReport = {
@@ -120,11 +121,7 @@ export async function runSubject(options: SubjectRunOptions): Promise<SubjectRun
     selection: [...options.selection],
     instances: records.map((r) => ({ ...r, file: byName.get(r.name)!.file, tags: byName.get(r.name)!.instance.tags })),
   };
-  return { report, ...(startFailure !== undefined ? { startFailure } : {}), staleWaivers: stale, ...(waiverFile !== undefined ? { waiverFile } : {}) };
-}
-
-function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+  return { report, ...(startFailure !== undefined ? { startFailure } : {}) };
 }
 
 /** The record of an instance that could not run because its subject never started. */
