@@ -44,9 +44,8 @@ export function linearAddress(cpu: CpuState, seg: number, offset: number, size: 
 export function linearAddressForWrite(cpu: CpuState, seg: number, offset: number, size: number): number {
   const o = offset >>> 0;
   if (o < cpu.segWriteLow[seg]! || o + size - 1 > cpu.segWriteHigh[seg]!) {
-    // Within the limits it is the segment's type that refuses the write: #GP(0), for SS too.
-    const withinLimits = o >= cpu.segLow[seg]! && o + size - 1 <= cpu.segHigh[seg]!;
-    throw new CpuFault(seg === SEG_SS && !withinLimits ? (cpu.cr0 & 1 ? VEC_SS : cpu.realStackFaultVector) : VEC_GP, 0);
+    linearAddress(cpu, seg, offset, size); // outside the limits: the limit fault, #SS for SS
+    throw new CpuFault(VEC_GP, 0); // within them, the segment's type refuses the write: #GP(0), for SS too
   }
   return (cpu.segBase[seg]! + offset) | 0;
 }

@@ -24,7 +24,7 @@
 
 import type { Handler, Insn } from '../decoder/insn.ts';
 import { decode } from '../decoder/decode.ts';
-import { FORMS } from '../isa/table.ts';
+import { FORMS, formIndex } from '../isa/table.ts';
 import type { InstrId } from '../isa/table.ts';
 import type { FormRecord } from '../isa/schema.ts';
 import type { Machine, StopReason } from '../machine/machine.ts';
@@ -492,13 +492,8 @@ function compileHotBlock(interp: Interpreter, hot: Block): void {
 }
 
 /** Form indices of POP SS and of MOV Sreg (both operand sizes); MOV Sreg holds traps only when its register is SS. */
-function formIndices(ids: readonly string[]): ReadonlySet<number> {
-  const indices = ids.map((id) => FORMS.findIndex((f) => f.id === id));
-  if (indices.some((index) => index < 0)) throw new Error(`interpreter: the table lacks one of ${ids.join(', ')}, which single-step needs`);
-  return new Set(indices);
-}
-const POP_SS_FORMS = formIndices(['Popw_SS', 'Popd_SS']);
-const MOV_SREG_FORMS = formIndices(['Mov_Sreg_rm16', 'Mov_Sreg_r32m16']);
+const POP_SS_FORMS: ReadonlySet<number> = new Set(['Popw_SS', 'Popd_SS'].map(formIndex));
+const MOV_SREG_FORMS: ReadonlySet<number> = new Set(['Mov_Sreg_rm16', 'Mov_Sreg_r32m16'].map(formIndex));
 
 /** MOV SS and POP SS: no debug trap until after the instruction that follows them (SDM Vol. 3A, 6.8.3). */
 function holdsDebugTraps(insn: Insn): boolean {

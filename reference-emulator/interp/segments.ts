@@ -13,12 +13,12 @@
  */
 
 import type { Machine } from '../machine/machine.ts';
-import { CR0_PE, loadRealSegment, SEG_CS, SEG_SS, setSegmentCache, SEGATTR_CODE, SEGATTR_DPL_SHIFT, SEGATTR_EXPAND_DOWN, SEGATTR_G, SEGATTR_PRESENT, SEGATTR_S, SEGATTR_WRITABLE } from '../machine/cpu-state.ts';
+import { isProtectedMode, loadRealSegment, SEG_CS, SEG_SS, setSegmentCache, SEGATTR_CODE, SEGATTR_DPL_SHIFT, SEGATTR_EXPAND_DOWN, SEGATTR_G, SEGATTR_PRESENT, SEGATTR_S, SEGATTR_WRITABLE } from '../machine/cpu-state.ts';
 import { readPhys32 } from '../machine/physical-memory.ts';
 import { CpuFault, VEC_GP, VEC_NP, VEC_SS } from './fault.ts';
 
 export function isProtected(m: Machine): boolean {
-  return (m.cpu.cr0 & CR0_PE) !== 0 && (m.cpu.flags & 0x20000) === 0;
+  return isProtectedMode(m.cpu);
 }
 
 /** Loads a segment register; for CS the caller also sets EIP and CPL. */

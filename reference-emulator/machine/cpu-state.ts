@@ -15,6 +15,8 @@
  *   of EFLAGS lives in `flags`.
  */
 
+import { FLAG_VM } from '../isa/schema.ts';
+
 export const REG_EAX = 0;
 export const REG_ECX = 1;
 export const REG_EDX = 2;
@@ -206,14 +208,18 @@ export function setSegmentCache(cpu: CpuState, seg: number, sel: number, base: n
   syncWriteRange(cpu, seg);
 }
 
-/** EFLAGS.VM (SDM Vol. 1, 3.4.3): virtual-8086 mode, where segments behave as in real mode. */
-const EFLAGS_VM = 0x20000;
+/**
+ * Protected mode proper: CR0.PE set and not virtual-8086 mode (EFLAGS.VM, SDM Vol. 1, 3.4.3),
+ * where segments behave as in real mode.
+ */
+export function isProtectedMode(cpu: CpuState): boolean {
+  return (cpu.cr0 & CR0_PE) !== 0 && (cpu.flags & FLAG_VM) === 0;
+}
 
 /** Recomputes one segment's write range from its cache and the mode (see segWriteLow). */
 function syncWriteRange(cpu: CpuState, seg: number): void {
   const attr = cpu.segAttr[seg]!;
-  const protectedMode = (cpu.cr0 & CR0_PE) !== 0 && (cpu.flags & EFLAGS_VM) === 0;
-  const noWrites = protectedMode && ((attr & SEGATTR_CODE) !== 0 || (attr & SEGATTR_WRITABLE) === 0);
+  const noWrites = isProtectedMode(cpu) && ((attr & SEGATTR_CODE) !== 0 || (attr & SEGATTR_WRITABLE) === 0);
   cpu.segWriteLow[seg] = noWrites ? Infinity : cpu.segLow[seg]!;
   cpu.segWriteHigh[seg] = noWrites ? -1 : cpu.segHigh[seg]!;
 }
@@ -262,6 +268,6 @@ export function enterFlatProtectedMode(cpu: CpuState): void {
 /** The operating mode the state is in, for table `modes` checks and reports. */
 export function cpuMode(cpu: CpuState): 'real' | 'v86' | 'prot16' | 'prot32' {
   if ((cpu.cr0 & CR0_PE) === 0) return 'real';
-  if (cpu.flags & 0x20000) return 'v86';
+  if (cpu.flags & FLAG_VM) return 'v86';
   return (cpu.segAttr[SEG_CS] ?? 0) & SEGATTR_DB ? 'prot32' : 'prot16';
 }

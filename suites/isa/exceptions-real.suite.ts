@@ -29,7 +29,7 @@
  * and the 286's F1 (an ICE opcode, not INT1).
  */
 
-import type { CpuModelName } from '../../reference-emulator/index.ts';
+import { cpuModel, type CpuModelName } from '../../reference-emulator/index.ts';
 import type { SubjectFactory } from '../../harness/adapter.ts';
 import { fail, knownFail, pass, type SuiteContext, type SuiteInstance, type Verdict } from '../../harness/suite/model.ts';
 import type { ExceptionCase } from './exceptions-real/case.ts';
@@ -118,7 +118,7 @@ const GROUPS: ReadonlyArray<{ variation: string; tag: string; cases: readonly Ex
 if (CASES.some((c) => c.knownFail)) throw new Error('isa/exceptions-real: a known-fail case belongs in its own group, not in the main table');
 
 function killsFor(model: CpuModelName): string[] {
-  return [...KILLS, ...(model === 'i286' ? [] : KILLS_FROM_386), ...(['i286', 'i386', 'i486'].includes(model) ? KILLS_WITHOUT_SIMD : [])];
+  return [...KILLS, ...(model === 'i286' ? [] : KILLS_FROM_386), ...(cpuModel(model).hasSimdUnit ? [] : KILLS_WITHOUT_SIMD)];
 }
 
 function instancesFor(model: CpuModelName): SuiteInstance[] {
