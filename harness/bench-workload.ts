@@ -33,3 +33,12 @@ export function checksumProblem(iterations: number, eax: number): string | undef
   const expected = BENCH_CHECKSUMS[iterations];
   return (eax >>> 0) === expected ? undefined : `flat_${iterations}.bin: checksum 0x${(eax >>> 0).toString(16)}, expected 0x${expected?.toString(16)}`;
 }
+
+/**
+ * The middle of a set of timings (the upper middle for an even count), which one run slowed by
+ * other load on the machine does not move, as a mean would.
+ */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}

@@ -12,7 +12,7 @@
 import '../v8-tuning.ts';
 import { run } from '../../reference-emulator/index.ts';
 import { loadGuest } from '../exec/guest-image.ts';
-import { BENCH_CHECKSUMS, benchImage, checksumProblem, instructionsBeforeHlt } from '../bench-workload.ts';
+import { BENCH_CHECKSUMS, benchImage, checksumProblem, instructionsBeforeHlt, median } from '../bench-workload.ts';
 
 const SMALL = 100_000;
 const LARGE = Number(process.env.XVC_BENCH_LARGE ?? 1_000_000);
@@ -44,11 +44,6 @@ function runOnce(iterations: number): Timing {
   if (wrong !== undefined) throw new Error(wrong);
   if (cpu.icount !== expectedInsns) throw new Error(`flat_${iterations}: ${cpu.icount} instructions retired, expected ${expectedInsns}`);
   return { instructions: cpu.icount, seconds };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 const samples: number[] = [];

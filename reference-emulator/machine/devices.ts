@@ -64,11 +64,20 @@ export function createUart16550(base: number, sink: OutputSink): PortDevice {
   };
 }
 
+/**
+ * The exit status a write of `value` to the debug-exit port gives, (low byte << 1) | 1 as
+ * isa-debug-exit's. Exported so that subjects which trap the port themselves (v86, qemu when
+ * single-stepping) report the same status as this device.
+ */
+export function debugExitStatus(value: number): number {
+  return ((value & 0xff) << 1) | 1;
+}
+
 export function createDebugExit(onExit: (status: number) => void): PortDevice {
   return {
     name: 'debug-exit',
     ports: [PORT_DEBUG_EXIT],
     read: () => 0xff,
-    write: (_port, value) => onExit(((value & 0xff) << 1) | 1),
+    write: (_port, value) => onExit(debugExitStatus(value)),
   };
 }

@@ -18,7 +18,7 @@ import type { StopReason } from '../../../reference-emulator/index.ts';
 import type { ArchState, RunLimits, SubjectCapabilities, SubjectConfig, Translation } from '../../adapter.ts';
 import {
   archStateOf,
-  base64Bytes,
+  base64Text,
   capabilitiesOf,
   fields,
   integerIn,
@@ -135,8 +135,7 @@ const noParams = (value: unknown, path: string): Record<string, never> => {
 };
 const dataField = (value: unknown, path: string): { data: string } => {
   const d = fields(value, path, ['data']);
-  base64Bytes(d.data, `${path}.data`);
-  return { data: d.data as string };
+  return { data: base64Text(d.data, `${path}.data`) };
 };
 
 /** Checkers for each method's params (the subject's side) and result (the harness's side). */

@@ -11,7 +11,7 @@
  * Models no hardware.
  */
 
-import { CPU_MODEL_NAMES, type CpuModelName, type CpuMode, type StopReason } from '../../../reference-emulator/index.ts';
+import { CPU_MODEL_NAMES, REG32_NAMES, SEG_NAMES, type CpuModelName, type CpuMode, type StopReason } from '../../../reference-emulator/index.ts';
 import type { ArchState, RunLimits, SegmentState, SubjectCapabilities, SubjectConfig, TableRegister, Translation } from '../../adapter.ts';
 
 /** A message or field that breaks the protocol; the client turns it into `error: protocol`. */
@@ -86,11 +86,19 @@ export function oneOf<T extends string>(choices: readonly T[]) {
   };
 }
 
-/** Byte strings travel as standard base64 with padding (RFC 4648, section 4). */
-export function base64Bytes(value: unknown, path: string): Uint8Array {
+/**
+ * Byte strings travel as standard base64 with padding (RFC 4648, section 4). This only checks
+ * the text, so a message can be validated without decoding bytes its receiver decodes anyway.
+ */
+export function base64Text(value: unknown, path: string): string {
   const s = text(value, path);
   if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) throw violation(path, 'padded standard base64', value);
-  const buffer = Buffer.from(s, 'base64');
+  return s;
+}
+
+/** The bytes of a base64 field, checked exactly as base64Text checks it. */
+export function base64Bytes(value: unknown, path: string): Uint8Array {
+  const buffer = Buffer.from(base64Text(value, path), 'base64');
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
 }
 
@@ -130,15 +138,12 @@ function tableRegisterOf(value: unknown, path: string): TableRegister {
   return { base: u32(t.base, `${path}.base`), limit: u16(t.limit, `${path}.limit`) };
 }
 
-const REGISTERS = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'] as const;
-const SEGMENTS = ['es', 'cs', 'ss', 'ds', 'fs', 'gs'] as const;
-
 export function archStateOf(value: unknown, path: string): ArchState {
   const s = fields(value, path, ['regs', 'eip', 'eflags', 'segs', 'cr0', 'cr2', 'cr3', 'cr4', 'efer', 'gdtr', 'idtr', 'ldtr', 'tr']);
-  const r = fields(s.regs, `${path}.regs`, REGISTERS);
-  const g = fields(s.segs, `${path}.segs`, SEGMENTS);
-  const reg = (name: (typeof REGISTERS)[number]): number => u32(r[name], `${path}.regs.${name}`);
-  const seg = (name: (typeof SEGMENTS)[number]): SegmentState => segmentOf(g[name], `${path}.segs.${name}`);
+  const r = fields(s.regs, `${path}.regs`, REG32_NAMES);
+  const g = fields(s.segs, `${path}.segs`, SEG_NAMES);
+  const reg = (name: (typeof REG32_NAMES)[number]): number => u32(r[name], `${path}.regs.${name}`);
+  const seg = (name: (typeof SEG_NAMES)[number]): SegmentState => segmentOf(g[name], `${path}.segs.${name}`);
   return {
     regs: { eax: reg('eax'), ecx: reg('ecx'), edx: reg('edx'), ebx: reg('ebx'), esp: reg('esp'), ebp: reg('ebp'), esi: reg('esi'), edi: reg('edi') },
     eip: u32(s.eip, `${path}.eip`),

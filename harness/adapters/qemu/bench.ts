@@ -19,7 +19,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { CpuModelName } from '../../../reference-emulator/index.ts';
 import { flat32Setup, loadProgram } from '../../state/initial-state.ts';
 import { createQemuSubject } from './subject.ts';
-import { BENCH_CHECKSUMS, benchImage, checksumProblem, instructionsBeforeHlt } from '../../bench-workload.ts';
+import { BENCH_CHECKSUMS, benchImage, checksumProblem, instructionsBeforeHlt, median } from '../../bench-workload.ts';
 
 const SMALL = Number(process.env.XVC_BENCH_SMALL ?? 400_000);
 const LARGE = Number(process.env.XVC_BENCH_LARGE ?? 1_000_000);
@@ -51,11 +51,6 @@ function cpuSeconds(pid: number | undefined): number {
 interface Timing {
   wall: number;
   cpu: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 async function main(): Promise<void> {

@@ -14,12 +14,13 @@
  * `continue`, looks at the bytes before the return address (CD n).
  */
 
+import { CR0_PE, CR0_PG } from '../../../reference-emulator/index.ts';
 import type { ArchState, SegmentState, TableRegister } from '../../adapter.ts';
 import { SubjectError } from '../../suite/run-instance.ts';
 import type { QemuMachine } from './machine.ts';
 import type { MonitorRegisters } from './monitor.ts';
 import { attrFromQemuFlags } from './monitor.ts';
-import { CR0_PE, CR0_PG, EFLAGS_VM } from './state-loader.ts';
+import { EFLAGS_VM } from './state-loader.ts';
 
 /** Layout inside the adapter's scratch region (after the state loader's 0x100 bytes). */
 export const TRAP_STUBS_OFFSET = 0x100;

@@ -16,6 +16,8 @@
  * skipped; 0x66 is remembered because it changes the operand size of OUT.
  */
 
+import { PREFIX_BY_BYTE } from '../../../reference-emulator/index.ts';
+
 export type PeekedInstruction =
   | { kind: 'hlt'; length: number }
   | { kind: 'out-port'; length: number; port: number | 'dx'; width: 1 | 2 | 4 }
@@ -23,7 +25,6 @@ export type PeekedInstruction =
   | { kind: 'rep-string'; length: number }
   | { kind: 'other'; system: boolean };
 
-const LEGACY_PREFIXES = new Set([0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x66, 0x67, 0xf0, 0xf2, 0xf3]);
 /** A prefix run longer than this is #GP on hardware (the 15-byte limit); stop looking. */
 const MAX_PREFIXES = 14;
 const OVERFLOW_VECTOR = 4;
@@ -53,7 +54,7 @@ export function peekInstruction(bytes: Uint8Array, code32: boolean): PeekedInstr
   let i = 0;
   let operandOverride = false;
   let repeat = false;
-  while (i < bytes.length && i < MAX_PREFIXES && LEGACY_PREFIXES.has(bytes[i]!)) {
+  while (i < bytes.length && i < MAX_PREFIXES && PREFIX_BY_BYTE.has(bytes[i]!)) {
     if (bytes[i] === 0x66) operandOverride = true;
     if (bytes[i] === 0xf2 || bytes[i] === 0xf3) repeat = true;
     i++;

@@ -22,12 +22,13 @@
  */
 
 import * as path from 'node:path';
+import { CR0_PG, SEGATTR_DB } from '../../../reference-emulator/index.ts';
 import { SubjectError } from '../../suite/run-instance.ts';
 import { QemuMachine, describeExit } from './machine.ts';
 import { archStateFromMonitor, type MonitorRegisters } from './monitor.ts';
 import { launchQemu, type QemuProcess } from './process.ts';
 import { QmpClient, QmpError } from './qmp.ts';
-import { CR0_PG, stateDifferences } from './state-loader.ts';
+import { stateDifferences } from './state-loader.ts';
 
 export interface QemuMigrationOptions {
   /** How long the migration may take before it is cancelled as stalled (default 60 s). */
@@ -70,7 +71,6 @@ const TARGET_START_TIMEOUT_MS = 10_000;
 const EFLAGS_TF = 1 << 8;
 const CR4_PSE = 1 << 4;
 const CR4_PAE = 1 << 5;
-const ATTR_DB = 0x4000;
 const JMP_SELF = Uint8Array.of(0xeb, 0xfe);
 
 /** A physical doubleword (or byte run) saved before parking and written back afterwards. */
@@ -130,7 +130,7 @@ async function park(m: QemuMachine): Promise<Parking> {
   const before = await m.registers();
   const parking: Parking = { before, code: [], entries: [] };
   if (!before.halted) {
-    const code32 = (before.segs.cs.attr & ATTR_DB) !== 0;
+    const code32 = (before.segs.cs.attr & SEGATTR_DB) !== 0;
     const ipMask = code32 ? 0xffffffff : 0xffff;
     const expandDown = (before.segs.cs.attr & 0x1c) === 0x14;
     const next = (before.eip + 1) & ipMask;

@@ -10,6 +10,7 @@
  */
 
 import * as net from 'node:net';
+import { splitLines } from '../exec/transport.ts';
 
 export class QmpError extends Error {
   override name = 'QmpError';
@@ -33,7 +34,6 @@ interface Pending {
 const COMMAND_TIMEOUT_MS = 10_000;
 
 export class QmpClient {
-  private buffer = '';
   private readonly pending: Pending[] = [];
   private greeting: ((value: unknown) => void) | undefined;
   private closedError: QmpError | undefined;
@@ -41,8 +41,10 @@ export class QmpClient {
   private events: QmpEvent[] = [];
 
   private constructor(private readonly socket: net.Socket) {
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => this.onData(chunk));
+    splitLines(socket, (line) => {
+      const message = line.trim();
+      if (message) this.onMessage(message);
+    });
     socket.on('error', (error) => this.fail(new QmpError('closed', `QMP connection failed: ${error.message}`)));
     socket.on('close', () => this.fail(new QmpError('closed', 'QMP connection closed')));
   }
@@ -100,15 +102,6 @@ export class QmpClient {
     for (const p of this.pending.splice(0)) {
       clearTimeout(p.timer);
       p.reject(error);
-    }
-  }
-
-  private onData(chunk: string): void {
-    this.buffer += chunk;
-    for (let newline = this.buffer.indexOf('\n'); newline >= 0; newline = this.buffer.indexOf('\n')) {
-      const line = this.buffer.slice(0, newline).trim();
-      this.buffer = this.buffer.slice(newline + 1);
-      if (line) this.onMessage(line);
     }
   }
 

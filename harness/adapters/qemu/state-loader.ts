@@ -44,15 +44,13 @@
  * the requested cache).
  */
 
+import { CR0_ET, CR0_PE, CR0_PG, REG32_NAMES, SEG_NAMES } from '../../../reference-emulator/index.ts';
 import type { ArchState, SegmentState, TableRegister } from '../../adapter.ts';
 import { SubjectError } from '../../suite/run-instance.ts';
 import { segmentDescriptor } from '../../state/initial-state.ts';
 import type { QemuMachine } from './machine.ts';
 import type { MonitorRegisters } from './monitor.ts';
 
-export const CR0_PE = 0x1;
-export const CR0_ET = 0x10;
-export const CR0_PG = 0x80000000;
 export const EFLAGS_VM = 1 << 17;
 /** EFLAGS bit 1 reads as 1 (SDM Vol. 1, 3.4.3). */
 const EFLAGS_FIXED = 0x2;
@@ -60,8 +58,6 @@ const EFLAGS_FIXED = 0x2;
 export type SegName = 'es' | 'cs' | 'ss' | 'ds' | 'fs' | 'gs';
 /** CS and SS go last: SS sets QEMU's CPL, CS the code size. */
 const LOAD_ORDER: readonly SegName[] = ['es', 'ds', 'fs', 'gs', 'ss', 'cs'];
-export const SEGMENT_NAMES: readonly SegName[] = ['es', 'cs', 'ss', 'ds', 'fs', 'gs'];
-const GENERAL_REGISTERS = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'] as const;
 
 /** Offsets in the scratch area. The code runs as 16-bit real-mode code with CS = base / 16. */
 export const SCRATCH_CODE = 0x00;
@@ -171,10 +167,10 @@ function pseudoDescriptor(table: TableRegister): number[] {
 /** Differences between what was asked for and what QEMU holds, one phrase each. */
 export function stateDifferences(target: ArchState, actual: MonitorRegisters): string[] {
   const out: string[] = [];
-  for (const r of GENERAL_REGISTERS) if (target.regs[r] >>> 0 !== actual[r]) out.push(`${r} ${hex(target.regs[r])} reads ${hex(actual[r])}`);
+  for (const r of REG32_NAMES) if (target.regs[r] >>> 0 !== actual[r]) out.push(`${r} ${hex(target.regs[r])} reads ${hex(actual[r])}`);
   if (target.eip >>> 0 !== actual.eip) out.push(`eip ${hex(target.eip)} reads ${hex(actual.eip)}`);
   if (target.eflags >>> 0 !== actual.eflags) out.push(`eflags ${hex(target.eflags)} reads ${hex(actual.eflags)}`);
-  for (const s of SEGMENT_NAMES) {
+  for (const s of SEG_NAMES) {
     if (!sameSegment(target.segs[s], actual.segs[s])) out.push(`${s} ${describeSegment(target.segs[s])} reads ${describeSegment(actual.segs[s])}`);
   }
   if (!sameSegment(target.ldtr, actual.ldtr)) out.push(`ldtr ${describeSegment(target.ldtr)} reads ${describeSegment(actual.ldtr)}`);
@@ -204,7 +200,7 @@ export async function loadState(machine: QemuMachine, target: ArchState, scratch
   const ldtrDiffers = !sameSegment(current.ldtr, target.ldtr);
   const trDiffers = !sameSegment(current.tr, target.tr);
   const selectors: Record<SegName, number> = { es: current.segs.es.sel, cs: current.segs.cs.sel, ss: current.segs.ss.sel, ds: current.segs.ds.sel, fs: current.segs.fs.sel, gs: current.segs.gs.sel };
-  const toLoad = new Set<SegName>(SEGMENT_NAMES.filter((s) => !sameSegment(current.segs[s], target.segs[s])));
+  const toLoad = new Set<SegName>(SEG_NAMES.filter((s) => !sameSegment(current.segs[s], target.segs[s])));
 
   /**
    * Selector writes batched into one `g`/`G`. `G` writes FS.base and GS.base after the

@@ -19,7 +19,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import type { CpuModelName, StopReason } from '../../../reference-emulator/index.ts';
+import { CR0_PE, CR0_PG, debugExitStatus, PORT_DEBUG_EXIT, SEGATTR_DB, type CpuModelName, type StopReason } from '../../../reference-emulator/index.ts';
 import type { ArchState, RunLimits, Subject, SubjectConfig, Translation } from '../../adapter.ts';
 import { SubjectError } from '../../suite/run-instance.ts';
 import {
@@ -37,7 +37,7 @@ import { describeExit, QemuMachine } from './machine.ts';
 import { migrateMachine, type QemuMigrationOptions, type QemuMigrationReport } from './migration.ts';
 import { archStateFromMonitor, parseGva2gpa, parseInfoMem, type MonitorRegisters } from './monitor.ts';
 import type { QemuExit } from './process.ts';
-import { CR0_PE, CR0_PG, EFLAGS_VM, loadState, sameTable } from './state-loader.ts';
+import { EFLAGS_VM, loadState, sameTable } from './state-loader.ts';
 
 /** QEMU -cpu models per xvc CPU generation. QEMU has nothing older than the 486. */
 export const QEMU_CPU_MODELS: Partial<Record<CpuModelName, string>> = {
@@ -47,10 +47,6 @@ export const QEMU_CPU_MODELS: Partial<Record<CpuModelName, string>> = {
   modern: 'max',
 };
 
-/** The port of isa-debug-exit, as the reference's debug-exit device. */
-const DEBUG_EXIT_PORT = 0xf4;
-/** CS.D / SS.B in ArchState attributes (descriptor bit 22, attr bit 14). */
-const ATTR_DB = 0x4000;
 /** Bytes below the stack pointer an exception frame can cover (error code, EIP, CS, EFLAGS, ESP, SS). */
 const FRAME_BYTES = 24;
 const DEFAULT_EXACT_STEP_LIMIT = 256;
@@ -267,7 +263,7 @@ function buildQemuSubject(options: QemuSubjectOptions, adopted: Adopted | undefi
   };
 
   const stackWindow = (regs: MonitorRegisters): number => {
-    const sp = regs.segs.ss.attr & ATTR_DB ? regs.esp : regs.esp & 0xffff;
+    const sp = regs.segs.ss.attr & SEGATTR_DB ? regs.esp : regs.esp & 0xffff;
     return (regs.segs.ss.base + sp - FRAME_BYTES) >>> 0;
   };
 
@@ -283,7 +279,7 @@ function buildQemuSubject(options: QemuSubjectOptions, adopted: Adopted | undefi
       const paging = (before.cr0 & CR0_PG) !== 0;
       const realMode = (before.cr0 & CR0_PE) === 0;
       const virtual8086 = !realMode && (before.eflags & EFLAGS_VM) !== 0;
-      const code32 = (before.segs.cs.attr & ATTR_DB) !== 0;
+      const code32 = (before.segs.cs.attr & SEGATTR_DB) !== 0;
       const insn = peekInstruction(await readOrNothing(m, linear, 16, paging), code32);
       const nextEip = insn.kind === 'other' ? before.eip : (before.eip + insn.length) & (code32 ? 0xffffffff : 0xffff);
       // HLT and OUT to the debug-exit port are done here, where they may execute without a fault:
@@ -294,9 +290,9 @@ function buildQemuSubject(options: QemuSubjectOptions, adopted: Adopted | undefi
       }
       if (insn.kind === 'out-port' && (realMode || (!virtual8086 && before.cpl <= ((before.eflags >>> 12) & 3)))) {
         const port = insn.port === 'dx' ? before.edx & 0xffff : insn.port;
-        if (port === DEBUG_EXIT_PORT) {
+        if (port === PORT_DEBUG_EXIT) {
           await m.setRegister('eip', nextEip >>> 0);
-          return { kind: 'exit-port', status: ((before.eax & 0xff) << 1) | 1 };
+          return { kind: 'exit-port', status: debugExitStatus(before.eax) };
         }
       }
       const stackBelow = trap ? await readOrNothing(m, stackWindow(before), FRAME_BYTES, paging) : undefined;

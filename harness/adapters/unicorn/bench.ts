@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import type { Subject } from '../../adapter.ts';
 import { flat32Setup, loadProgram } from '../../state/initial-state.ts';
 import { createUnicornSubject } from './subject.ts';
-import { benchImage, checksumProblem, instructionsBeforeHlt } from '../../bench-workload.ts';
+import { benchImage, checksumProblem, instructionsBeforeHlt, median } from '../../bench-workload.ts';
 
 const LOAD_ADDRESS = 0x1000;
 const MEMORY_SIZE = 1 << 20;
@@ -46,8 +46,6 @@ async function timeOnce(subject: Subject, iterations: number): Promise<Timing> {
   if (wrong !== undefined) throw new Error(wrong);
   return { wallSeconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function checkInstructionCount(): Promise<void> {
   const subject = createUnicornSubject();

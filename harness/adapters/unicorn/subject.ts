@@ -57,9 +57,12 @@ import {
   createDebugExit,
   createPortBus,
   createUart16550,
+  MAX_INSTRUCTION_BYTES,
   portIn,
   portOut,
   PORT_COM1,
+  PREFIX_BY_BYTE,
+  SEG_NAMES,
   type CpuModelName,
   type PortBus,
   type StopReason,
@@ -100,9 +103,6 @@ const PAGE_SIZE = 4096;
 const ERROR_CODE_VECTORS = new Set([8, 10, 11, 12, 13, 14, 17, 21]);
 const VECTOR_UD = 6;
 const HLT_OPCODE = 0xf4;
-/** Legacy prefixes (SDM Vol. 2A, 2.1.1): a HLT may carry them, so the HLT check skips them. */
-const LEGACY_PREFIXES = new Set([0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x66, 0x67, 0xf0, 0xf2, 0xf3]);
-const MAX_INSTRUCTION_LENGTH = 15;
 
 /**
  * Offsets into the CPU context that `uc_context_save` writes (Unicorn 2.0.x on x86-64 hosts):
@@ -127,8 +127,7 @@ const SEGMENT_CACHE = { selector: 0, base: 8, limit: 16, flags: 20 } as const;
 /** QEMU's hflags bits (target/i386/cpu.h) that mirror CR0: PE, ADDSEG (set in real mode), MP/EM/TS. */
 const HF = { CS32: 1 << 4, SS32: 1 << 5, ADDSEG: 1 << 6, PE: 1 << 7, MP_SHIFT: 9, CR0_BITS: 0x7 << 9 } as const;
 
-const SEG_ORDER = ['es', 'cs', 'ss', 'ds', 'fs', 'gs'] as const;
-type SegName = (typeof SEG_ORDER)[number];
+type SegName = (typeof SEG_NAMES)[number];
 const SEG_REGISTER: Record<SegName, number> = {
   es: UC_X86_REG.ES, cs: UC_X86_REG.CS, ss: UC_X86_REG.SS, ds: UC_X86_REG.DS, fs: UC_X86_REG.FS, gs: UC_X86_REG.GS,
 };
@@ -378,12 +377,12 @@ export function createUnicornSubject(options: UnicornSubjectOptions = {}): Subje
     engine = undefined;
   };
 
-  /** Whether the bytes at `linear` are a HLT (legacy prefixes, then F4) that ends at `end`. */
+  /** Whether the bytes at `linear` are a HLT (legacy prefixes, SDM Vol. 2A 2.1.1, then F4) that ends at `end`. */
   const isHltAt = (e: Engine, linear: number, end?: number): boolean => {
     if (linear < 0 || linear >= e.memorySize) return false;
-    const bytes = readRam(e, linear, Math.min(MAX_INSTRUCTION_LENGTH, e.memorySize - linear));
+    const bytes = readRam(e, linear, Math.min(MAX_INSTRUCTION_BYTES, e.memorySize - linear));
     let k = 0;
-    while (k < bytes.length && LEGACY_PREFIXES.has(bytes[k]!)) k++;
+    while (k < bytes.length && PREFIX_BY_BYTE.has(bytes[k]!)) k++;
     return bytes[k] === HLT_OPCODE && (end === undefined || linear + k + 1 === end);
   };
 
@@ -518,7 +517,7 @@ export function createUnicornSubject(options: UnicornSubjectOptions = {}): Subje
     async getState(): Promise<ArchState> {
       const e = need();
       const view = readContext(e);
-      const segs = Object.fromEntries(SEG_ORDER.map((name, index) => [name, segmentFromContext(view, index)])) as Record<SegName, SegmentState>;
+      const segs = Object.fromEntries(SEG_NAMES.map((name, index) => [name, segmentFromContext(view, index)])) as Record<SegName, SegmentState>;
       const regs = Object.fromEntries(GENERAL_REGISTERS.map(([name, reg]) => [name, readU32(e, reg)])) as ArchState['regs'];
       const gdtr = readMmr(e, UC_X86_REG.GDTR);
       const idtr = readMmr(e, UC_X86_REG.IDTR);

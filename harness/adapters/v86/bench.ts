@@ -27,7 +27,7 @@ import { flat32Setup, loadProgram } from '../../state/initial-state.ts';
 import { CoreView, writeArchState } from './core-state.ts';
 import { createV86Subject } from './subject.ts';
 import { bootV86 } from './v86-machine.ts';
-import { benchImage, checksumProblem, instructionsBeforeHlt } from '../../bench-workload.ts';
+import { benchImage, checksumProblem, instructionsBeforeHlt, median } from '../../bench-workload.ts';
 
 const SIZES = [100_000, 1_000_000] as const;
 const LOAD_ADDRESS = 0x1000;
@@ -55,14 +55,11 @@ function stopwatch(): () => { seconds: number; cpuSeconds: number } {
   };
 }
 
-const image = benchImage;
-const expectedInstructions = instructionsBeforeHlt;
-
 function check(engine: Engine, iterations: number, eax: number, instructions: number): void {
   const wrong = checksumProblem(iterations, eax);
   if (wrong !== undefined) throw new Error(`${engine}: ${wrong}`);
   // v86 counts the HLT itself; the README's count is of the instructions before it.
-  if (instructions !== expectedInstructions(iterations) + 1) throw new Error(`${engine} N=${iterations}: ${instructions} instructions counted, expected ${expectedInstructions(iterations) + 1} (with the HLT)`);
+  if (instructions !== instructionsBeforeHlt(iterations) + 1) throw new Error(`${engine} N=${iterations}: ${instructions} instructions counted, expected ${instructionsBeforeHlt(iterations) + 1} (with the HLT)`);
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -74,7 +71,7 @@ async function runStock(jit: boolean, iterations: number): Promise<Timing> {
     const view = new CoreView(machine.cpu, machine.memorySize);
     const setup = flat32Setup({ eip: LOAD_ADDRESS });
     for (const m of setup.memory) view.ram.set(m.bytes, m.address);
-    view.ram.set(image(iterations), LOAD_ADDRESS);
+    view.ram.set(benchImage(iterations), LOAD_ADDRESS);
     machine.cpu.jit_clear_cache();
     writeArchState(view, setup.state);
     const before = view.instructionCounter;
@@ -96,11 +93,11 @@ async function runStock(jit: boolean, iterations: number): Promise<Timing> {
 async function runExact(iterations: number): Promise<Timing> {
   const subject = createV86Subject();
   try {
-    await loadProgram(subject, { cpu: 'p6', memorySize: MEMORY_SIZE }, flat32Setup({ eip: LOAD_ADDRESS }), LOAD_ADDRESS, image(iterations));
+    await loadProgram(subject, { cpu: 'p6', memorySize: MEMORY_SIZE }, flat32Setup({ eip: LOAD_ADDRESS }), LOAD_ADDRESS, benchImage(iterations));
     const view = new CoreView(subject.machine!.cpu, subject.machine!.memorySize);
     const before = view.instructionCounter;
     const elapsed = stopwatch();
-    const stop = await subject.run({ maxInstructions: 2 * expectedInstructions(iterations) });
+    const stop = await subject.run({ maxInstructions: 2 * instructionsBeforeHlt(iterations) });
     const times = elapsed();
     if (stop.kind !== 'halt') throw new Error(`exact N=${iterations}: run ended with ${stop.kind}, expected halt`);
     const instructions = (view.instructionCounter - before) >>> 0;
@@ -109,11 +106,6 @@ async function runExact(iterations: number): Promise<Timing> {
   } finally {
     await subject.close();
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 interface Mips {

@@ -22,21 +22,14 @@ import type { V86Cpu } from './v86-machine.ts';
 
 // v86 numbers the segment registers as the ModRM Sreg encoding does, like the reference.
 export { SEG_CS, SEG_DS, SEG_ES, SEG_FS, SEG_GS, SEG_SS } from '../../../reference-emulator/index.ts';
-import { SEG_CS, SEG_DS, SEG_ES, SEG_FS, SEG_GS, SEG_SS } from '../../../reference-emulator/index.ts';
+import { CR0_PE, CR0_PG, REG32_NAMES, SEG_CS, SEG_DS, SEG_ES, SEG_FS, SEG_GS, SEG_NAMES, SEG_SS, SEGATTR_DB } from '../../../reference-emulator/index.ts';
 export const SEG_TR = 6;
 export const SEG_LDTR = 7;
-const SEG_ORDER = ['es', 'cs', 'ss', 'ds', 'fs', 'gs'] as const;
-const REG_ORDER = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'] as const;
 
-export const CR0_PE = 1;
-export const CR0_WP = 1 << 16;
-export const CR0_PG = 1 << 31;
 export const CR4_PAE = 1 << 5;
 const EFLAGS_VM = 1 << 17;
 /** EFLAGS bit 1 reads as 1 (SDM Vol. 1, 3.4.3). */
 const EFLAGS_FIXED_1 = 1 << 1;
-/** D/B, the default operation size bit of a descriptor's attributes as ArchState carries them. */
-export const ATTR_DB = 0x4000;
 /** TSS descriptor types of a 32-bit TSS, available and busy (SDM Vol. 3A, 3.5, Table 3-2). */
 const TSS32_AVAILABLE = 0x9;
 const TSS32_BUSY = 0xb;
@@ -136,7 +129,7 @@ export function writeArchState(view: CoreView, state: ArchState): void {
   if (state.efer !== 0) throw new Error(`v86 has no EFER (32-bit core without NX): cannot set EFER=0x${(state.efer >>> 0).toString(16)}`);
   const protectedMode = (state.cr0 & CR0_PE) !== 0;
   const vm86 = protectedMode && (state.eflags & EFLAGS_VM) !== 0;
-  REG_ORDER.forEach((name, i) => view.setI32('reg32', state.regs[name] | 0, i));
+  REG32_NAMES.forEach((name, i) => view.setI32('reg32', state.regs[name] | 0, i));
   const segment = (index: number, seg: SegmentState, isNull: boolean): void => {
     view.setU16('sreg', seg.sel & 0xffff, index);
     view.setI32('segBase', seg.base | 0, index);
@@ -144,15 +137,15 @@ export function writeArchState(view: CoreView, state: ArchState): void {
     view.setU8('access', seg.attr & 0xff, index);
     view.setU8('isNull', isNull ? 1 : 0, index);
   };
-  SEG_ORDER.forEach((name, index) => {
+  SEG_NAMES.forEach((name, index) => {
     const seg = state.segs[name];
     // v86 marks a data segment loaded with a null selector in protected mode as unusable.
     segment(index, seg, protectedMode && !vm86 && index !== SEG_CS && (seg.sel & 0xfffc) === 0);
   });
   segment(SEG_TR, state.tr, false);
   segment(SEG_LDTR, state.ldtr, (state.ldtr.sel & 0xfffc) === 0);
-  view.setI32('is32', (state.segs.cs.attr & ATTR_DB) !== 0 ? 1 : 0);
-  view.setI32('ss32', (state.segs.ss.attr & ATTR_DB) !== 0 ? 1 : 0);
+  view.setI32('is32', (state.segs.cs.attr & SEGATTR_DB) !== 0 ? 1 : 0);
+  view.setI32('ss32', (state.segs.ss.attr & SEGATTR_DB) !== 0 ? 1 : 0);
   const trType = state.tr.attr & 0x0f;
   view.setI32('tss32', trType === TSS32_AVAILABLE || trType === TSS32_BUSY ? 1 : 0);
   view.setI32('cr', state.cr0 | 0, 0);
@@ -181,12 +174,12 @@ export function writeArchState(view: CoreView, state: ArchState): void {
 export function readArchState(view: CoreView): ArchState {
   const seg = (index: number): SegmentState => {
     let attr = view.getU8('access', index);
-    if (index === SEG_CS && view.getU8('is32') !== 0) attr |= ATTR_DB;
-    if (index === SEG_SS && view.getU8('ss32') !== 0) attr |= ATTR_DB;
+    if (index === SEG_CS && view.getU8('is32') !== 0) attr |= SEGATTR_DB;
+    if (index === SEG_SS && view.getU8('ss32') !== 0) attr |= SEGATTR_DB;
     return { sel: view.getU16('sreg', index), base: view.getI32('segBase', index) >>> 0, limit: view.getI32('segLimit', index) >>> 0, attr };
   };
   const regs = {} as ArchState['regs'];
-  REG_ORDER.forEach((name, i) => {
+  REG32_NAMES.forEach((name, i) => {
     regs[name] = view.getI32('reg32', i) >>> 0;
   });
   return {

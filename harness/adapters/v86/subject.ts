@@ -30,10 +30,11 @@
  * holds and nothing is adjusted to look like the reference.
  */
 
-import type { CpuModelName, StopReason } from '../../../reference-emulator/index.ts';
+import { CR0_PG, CR0_WP, debugExitStatus, PORT_DEBUG_EXIT, type CpuModelName, type StopReason } from '../../../reference-emulator/index.ts';
 import type { ArchState, RunLimits, Subject, SubjectCapabilities, SubjectConfig, Translation } from '../../adapter.ts';
+import { oneLine } from '../../cli/errors.ts';
 import { SubjectError } from '../../suite/run-instance.ts';
-import { CoreView, CR0_PG, CR0_WP, loadPdptes, readArchState, SEG_CS, writeArchState } from './core-state.ts';
+import { CoreView, loadPdptes, readArchState, SEG_CS, writeArchState } from './core-state.ts';
 import { bootV86, restoreV86State, type V86Machine } from './v86-machine.ts';
 
 export const V86_SUBJECT_NAME = 'v86';
@@ -64,7 +65,6 @@ export const V86_QUIRKS: readonly string[] = [
   'ram: RAM is rounded up to a multiple of 128 KiB and to at least 1 MiB',
 ];
 
-const PORT_DEBUG_EXIT = 0xf4;
 /**
  * Largest step budget handed to the core in one `main_loop` call. V8 has no on-stack replacement
  * for wasm, so `main_loop` runs its optimised code only from its next call on: one call for a
@@ -106,10 +106,6 @@ export function roundedRam(requested: number): number {
 
 const hex = (value: number): string => `0x${(value >>> 0).toString(16)}`;
 
-function oneLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ').trim();
-}
-
 async function boot(memorySize: number): Promise<Session> {
   const machine = await bootV86({ memorySize, core: 'exact' });
   const session: Session = { machine, view: new CoreView(machine.cpu, machine.memorySize), exitStatus: undefined, pdptesStale: true, breakpointTable: 0, breakpointCapacity: 0, broken: undefined };
@@ -120,7 +116,7 @@ async function boot(memorySize: number): Promise<Session> {
   g.xvc_budget.value = UNBOUNDED_SLICE;
   g.xvc_inner_limit.value = UNBOUNDED_SLICE;
   const exit = (value: number): void => {
-    session.exitStatus = ((value & 0xff) << 1) | 1;
+    session.exitStatus = debugExitStatus(value);
     g.xvc_stop.value = 1;
   };
   machine.cpu.io.register_write(PORT_DEBUG_EXIT, {}, exit, exit, exit);
@@ -167,7 +163,8 @@ export function createV86Subject(options: V86SubjectOptions = {}): V86Subject {
 
   const crashed = (s: Session, error: unknown): SubjectError => {
     const message = s.machine.lastCoreMessage();
-    s.broken = message ? `${oneLine(error)}: ${oneLine(message)}` : oneLine(error);
+    const what = oneLine(error instanceof Error ? error.message : String(error));
+    s.broken = message ? `${what}: ${oneLine(message)}` : what;
     return new SubjectError('subject-crash', `v86 core aborted (${s.broken})`);
   };
 

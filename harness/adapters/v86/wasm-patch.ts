@@ -203,10 +203,12 @@ function appendToVector(body: Uint8Array, extraCount: number, extra: number[]): 
   return new Uint8Array([...u32Leb(count + extraCount), ...rest, ...extra]);
 }
 
-function countImportedFunctions(importBody: Uint8Array): number {
+/** Imported function and global counts, in one pass over the import section. */
+function countImports(importBody: Uint8Array): { functions: number; globals: number } {
   const r = new Reader(importBody);
   const count = r.u32();
   let functions = 0;
+  let globals = 0;
   for (let i = 0; i < count; i++) {
     r.name();
     r.name();
@@ -226,36 +228,10 @@ function countImportedFunctions(importBody: Uint8Array): number {
     } else if (kind === 3) {
       r.byte();
       r.byte();
+      globals++;
     } else throw new Error(`v86 wasm patch: unknown import kind ${kind}`);
   }
-  return functions;
-}
-
-function countImportedGlobals(importBody: Uint8Array): number {
-  const r = new Reader(importBody);
-  const count = r.u32();
-  let globals = 0;
-  for (let i = 0; i < count; i++) {
-    r.name();
-    r.name();
-    const kind = r.byte();
-    if (kind === 0) r.u32();
-    else if (kind === 1) {
-      r.byte();
-      const flags = r.byte();
-      r.u32();
-      if (flags & 1) r.u32();
-    } else if (kind === 2) {
-      const flags = r.byte();
-      r.u32();
-      if (flags & 1) r.u32();
-    } else {
-      r.byte();
-      r.byte();
-      globals++;
-    }
-  }
-  return globals;
+  return { functions, globals };
 }
 
 function exportedFunction(exportBody: Uint8Array, name: string): number {
@@ -384,9 +360,9 @@ function globalInit(type: number, init: number): number[] {
 export function patchV86Wasm(original: Uint8Array): Uint8Array {
   const sections = readSections(original);
   const importBody = section(sections, SECTION_IMPORT).body;
-  const importedFunctions = countImportedFunctions(importBody);
+  const { functions: importedFunctions, globals: importedGlobals } = countImports(importBody);
   const globalSection = section(sections, SECTION_GLOBAL);
-  const firstNewGlobal = countImportedGlobals(importBody) + vectorOf(globalSection.body).count;
+  const firstNewGlobal = importedGlobals + vectorOf(globalSection.body).count;
   const g = Object.fromEntries(PATCH_GLOBALS.map((def, i) => [def.name, firstNewGlobal + i])) as Record<PatchGlobalName, number>;
   const globalGet = (name: PatchGlobalName): number[] => [OP_GLOBAL_GET, ...u32Leb(g[name])];
   const globalSet = (name: PatchGlobalName): number[] => [OP_GLOBAL_SET, ...u32Leb(g[name])];
