@@ -6,8 +6,10 @@
  * a word access at offset 0xFFFF faults on the 286 and later instead of wrapping.
  *
  * Paging is the next layer: `linearToPhysical` is the seam where the page walk and TLB go in.
- * Access-rights checks of protected-mode descriptors (read-only data, execute-only code) are
- * also still to come; limit checks apply in every mode.
+ * Limit checks apply in every mode. In protected mode a write to a code or read-only data
+ * segment is #GP(0) (SDM Vol. 3A, 5.4.1), through each segment's write range
+ * (`linearAddressForWrite`). A read through CS from execute-only code is not refused yet (a data
+ * segment register never holds such a segment: segments.ts refuses the load).
  */
 
 import type { Machine } from '../machine/machine.ts';
